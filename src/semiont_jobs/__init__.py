@@ -1,0 +1,1 @@
+"""semiont-jobs: job queue, worker runtime and LLM annotation workers for Semiont."""

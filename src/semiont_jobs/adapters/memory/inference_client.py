@@ -1,0 +1,75 @@
+"""A language model that answers from a script: for tests and the offline demo."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Union
+
+import attrs
+
+from semiont_jobs.ports.errors import InferenceError
+from semiont_jobs.ports.inference_client import InferenceResponse
+
+Reply = Union[str, InferenceResponse, BaseException]
+Responder = Callable[[str], Union[Reply, Awaitable[Reply]]]
+
+PROVIDER = "scripted"
+
+
+@attrs.frozen
+class RecordedPrompt:
+    """One call the scripted client received."""
+
+    prompt: str
+    max_tokens: int
+    temperature: float
+
+
+class ScriptedInferenceClient:
+    """Answers prompts from a list of canned replies, or from a function of the prompt.
+
+    A reply may be a string, an :class:`InferenceResponse` or an exception to raise.
+    Every call is recorded in :attr:`calls`. When a list of replies runs out, the
+    call raises :class:`InferenceError` rather than inventing an answer.
+    """
+
+    def __init__(self, replies: Iterable[Reply] | Responder = ()) -> None:
+        self._responder: Responder | None = replies if callable(replies) else None
+        self._replies: list[Reply] = [] if callable(replies) else list(replies)
+        self.calls: list[RecordedPrompt] = []
+
+    @property
+    def prompts(self) -> list[str]:
+        """The prompts received, in order."""
+        return [call.prompt for call in self.calls]
+
+    def add_replies(self, *replies: Reply) -> None:
+        """Queue more canned replies after those already queued."""
+        self._replies.extend(replies)
+
+    async def generate_text(self, prompt: str, max_tokens: int, temperature: float) -> str:
+        return (await self.generate_text_with_metadata(prompt, max_tokens, temperature)).text
+
+    async def generate_text_with_metadata(
+        self, prompt: str, max_tokens: int, temperature: float
+    ) -> InferenceResponse:
+        self.calls.append(RecordedPrompt(prompt, max_tokens, temperature))
+        reply = await self._next_reply(prompt)
+        if isinstance(reply, BaseException):
+            raise reply
+        if isinstance(reply, InferenceResponse):
+            return reply
+        return InferenceResponse(text=reply, stop_reason="end_turn")
+
+    async def _next_reply(self, prompt: str) -> Reply:
+        if self._responder is not None:
+            reply = self._responder(prompt)
+            if inspect.isawaitable(reply):
+                return await reply
+            return reply
+        if not self._replies:
+            raise InferenceError(
+                f"no scripted reply left for call {len(self.calls)}", provider=PROVIDER, retryable=False
+            )
+        return self._replies.pop(0)

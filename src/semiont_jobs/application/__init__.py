@@ -1,0 +1,1 @@
+"""Application services: the queue, the worker runtime and the annotation workers."""

@@ -1,0 +1,24 @@
+"""The W3C Web Annotation agent (creator) built from a job's user fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from semiont_jobs.domain.jobs import JobMetadata
+
+
+def user_agent(user_id: str, user_name: str, user_email: str, user_domain: str) -> dict[str, Any]:
+    """Return the ``Person`` agent Semiont expects as an annotation's creator.
+
+    The name is the user's name, or their e-mail when the name is empty.
+    """
+    return {
+        "type": "Person",
+        "id": f"did:web:{user_domain}:users:{user_id}",
+        "name": user_name or user_email,
+    }
+
+
+def job_agent(metadata: JobMetadata) -> dict[str, Any]:
+    """Return the agent of the user who submitted a job."""
+    return user_agent(metadata.user_id, metadata.user_name, metadata.user_email, metadata.user_domain)

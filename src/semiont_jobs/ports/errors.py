@@ -1,0 +1,102 @@
+"""Errors the ports promise; adapters translate their drivers' errors into these."""
+
+from __future__ import annotations
+
+from semiont_jobs.domain.errors import SemiontJobsError
+
+
+class JobStoreError(SemiontJobsError):
+    """A job store could not do what was asked."""
+
+
+class StoreUnavailableError(JobStoreError):
+    """The store's medium (a directory, a database) cannot be reached or written."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        self.where = where
+        self.reason = reason
+        super().__init__(f"job store at {where} is unavailable: {reason}")
+
+
+class JobNotFoundError(JobStoreError, LookupError):
+    """No job has this id."""
+
+    def __init__(self, job_id: str) -> None:
+        self.job_id = job_id
+        super().__init__(f"no job with id {job_id!r}")
+
+
+class JobAlreadyExistsError(JobStoreError):
+    """A job with this id already exists."""
+
+    def __init__(self, job_id: str) -> None:
+        self.job_id = job_id
+        super().__init__(f"a job with id {job_id!r} already exists")
+
+
+class JobStateConflictError(JobStoreError):
+    """The job is not in the status the caller expected; someone else moved it."""
+
+    def __init__(self, job_id: str, expected: str, actual: str | None) -> None:
+        self.job_id = job_id
+        self.expected = expected
+        self.actual = actual
+        super().__init__(f"job {job_id!r} is {actual or 'gone'}, expected {expected}")
+
+
+class LeaseLostError(JobStoreError):
+    """A worker no longer holds the job it claimed.
+
+    ``reason`` is ``"cancelled"`` when a user cancelled the job, ``"expired"`` when
+    the lease ran out and the job was recovered, ``"gone"`` when it no longer exists.
+    """
+
+    def __init__(self, job_id: str, reason: str) -> None:
+        self.job_id = job_id
+        self.reason = reason
+        super().__init__(f"lease on job {job_id!r} lost: {reason}")
+
+
+class EventBusError(SemiontJobsError):
+    """An event could not be published or delivered."""
+
+
+class ContentError(SemiontJobsError):
+    """A resource's content could not be had."""
+
+
+class ResourceNotFoundError(ContentError, LookupError):
+    """No resource has this id."""
+
+    def __init__(self, resource_id: str, where: str | None = None) -> None:
+        self.resource_id = resource_id
+        self.where = where
+        place = f" in {where}" if where else ""
+        super().__init__(f"resource {resource_id!r} not found{place}")
+
+
+class InferenceError(SemiontJobsError):
+    """A language model call failed.
+
+    ``retryable`` says whether the same call may succeed later (rate limit,
+    overload, timeout), as opposed to a rejected request or a bad key.
+    """
+
+    def __init__(
+        self, message: str, *, provider: str, status: int | None = None, retryable: bool = False
+    ) -> None:
+        self.provider = provider
+        self.status = status
+        self.retryable = retryable
+        super().__init__(f"{provider}: {message}")
+
+
+class ConfigurationError(SemiontJobsError):
+    """A setting is missing or wrong; ``setting`` names it (and ``env_var`` where one applies)."""
+
+    def __init__(self, setting: str, reason: str, *, env_var: str | None = None) -> None:
+        self.setting = setting
+        self.reason = reason
+        self.env_var = env_var
+        hint = f" (set it, or the environment variable {env_var})" if env_var else ""
+        super().__init__(f"configuration {setting}: {reason}{hint}")
