@@ -1,6 +1,6 @@
 """The job model: pure values and rules, no I/O."""
 
-from semiont_jobs.domain.agent import job_agent, user_agent
+from semiont_jobs.domain.agent import JobUser, job_agent, user_agent
 from semiont_jobs.domain.catalog import JOB_KINDS, JobKind, job_type_of_params
 from semiont_jobs.domain.errors import (
     DomainError,
@@ -114,6 +114,7 @@ __all__ = [
     "JobResult",
     "JobStatus",
     "JobType",
+    "JobUser",
     "JsonObject",
     "PendingJob",
     "QueueStats",

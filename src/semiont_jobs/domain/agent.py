@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
+from semiont_jobs.domain.ids import UserId
 from semiont_jobs.domain.jobs import JobMetadata
 
 
@@ -22,3 +25,17 @@ def user_agent(user_id: str, user_name: str, user_email: str, user_domain: str) 
 def job_agent(metadata: JobMetadata) -> dict[str, Any]:
     """Return the agent of the user who submitted a job."""
     return user_agent(metadata.user_id, metadata.user_name, metadata.user_email, metadata.user_domain)
+
+
+@attrs.frozen(kw_only=True)
+class JobUser:
+    """The user a job is done for, as the job's metadata names them."""
+
+    user_id: UserId
+    user_name: str = ""
+    user_email: str = ""
+    user_domain: str
+
+    def agent(self) -> dict[str, Any]:
+        """This user as a W3C ``Person`` agent."""
+        return user_agent(self.user_id, self.user_name, self.user_email, self.user_domain)

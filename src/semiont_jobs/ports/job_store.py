@@ -13,6 +13,7 @@ from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob
 from semiont_jobs.domain.queries import JobQuery, QueueStats
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
 
+
 @attrs.frozen(kw_only=True)
 class Claim:
     """A job taken by one worker, held until ``expires_at`` unless renewed.
@@ -109,10 +110,11 @@ class JobStore(Protocol):
         """
         ...
 
-    async def recover_expired(self) -> list[Job]:
-        """Return every running job whose lease expired to pending or failed.
+    async def recover_expired(self, types: Collection[JobType] | None = None) -> list[Job]:
+        """Return every running job (of ``types``, all when ``None``) whose lease expired.
 
-        Returns the recovered jobs in their new state.
+        Each goes back to pending, or to failed when it has no retries left; the
+        recovered jobs are returned in their new state.
         """
         ...
 

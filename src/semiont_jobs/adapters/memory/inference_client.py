@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Union
+from typing import TypeAlias
 
 import attrs
 
 from semiont_jobs.ports.errors import InferenceError
 from semiont_jobs.ports.inference_client import InferenceResponse
 
-Reply = Union[str, InferenceResponse, BaseException]
-Responder = Callable[[str], Union[Reply, Awaitable[Reply]]]
+Reply: TypeAlias = str | InferenceResponse | BaseException
+Responder: TypeAlias = Callable[[str], Reply | Awaitable[Reply]]
 
 PROVIDER = "scripted"
 

@@ -1,0 +1,215 @@
+"""The wire format: jobs to and from the reference's camelCase JSON.
+
+One private cattrs converter, built by :func:`make_converter`, reads and writes
+exactly what ``@semiont/jobs`` reads and writes. Absent optionals are omitted,
+times are written as JavaScript's ``toISOString`` does, and malformed data raises
+:class:`InvalidJobError` naming the offending field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any, Final
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.v import format_exception
+
+from semiont_jobs.domain.catalog import JOB_KINDS
+from semiont_jobs.domain.errors import DomainError, InvalidJobError
+from semiont_jobs.domain.jobs import (
+    STATE_CLASSES,
+    CompleteJob,
+    Job,
+    JobMetadata,
+    RunningJob,
+)
+from semiont_jobs.domain.vocabulary import JobStatus, JobType
+
+_CAMEL: Final = re.compile(r"_([a-z])")
+
+
+def _camel(name: str) -> str:
+    return _CAMEL.sub(lambda m: m.group(1).upper(), name)
+
+
+def format_time(value: datetime) -> str:
+    """``value`` as JavaScript's ``toISOString`` writes it (UTC, milliseconds, ``Z``)."""
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def parse_time(value: object) -> datetime:
+    """Read an ISO-8601 instant with a zone; raise ``ValueError`` otherwise."""
+    if not isinstance(value, str):
+        raise TypeError(f"expected an ISO-8601 string, got {type(value).__name__}")
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError(f"{value!r} has no time zone")
+    return parsed
+
+
+def _strict(kind: type, accepted: tuple[type, ...]) -> Any:
+    def structure(value: object, _: object) -> Any:
+        if type(value) not in accepted:
+            raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+        return value
+
+    return structure
+
+
+def _json_object(value: object, _: object) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def make_converter() -> cattrs.Converter:
+    """Build the converter for every class of the job model."""
+    converter = cattrs.Converter(forbid_extra_keys=False)
+    converter.register_structure_hook(int, _strict(int, (int,)))
+    converter.register_structure_hook(float, _strict(float, (int, float)))
+    converter.register_structure_hook(str, _strict(str, (str,)))
+    converter.register_structure_hook(bool, _strict(bool, (bool,)))
+    converter.register_structure_hook(datetime, lambda value, _: parse_time(value))
+    converter.register_unstructure_hook(datetime, format_time)
+    is_json_object = lambda t: t == Mapping[str, Any]  # noqa: E731
+    converter.register_structure_hook_func(is_json_object, _json_object)
+    converter.register_unstructure_hook_func(is_json_object, lambda value: dict(value))
+
+    def is_model_class(cls: Any) -> bool:
+        origin = getattr(cls, "__origin__", None) or cls
+        return attrs.has(origin) and origin.__module__.startswith("semiont_jobs.domain")
+
+    def overrides(cls: Any) -> dict[str, Any]:
+        fields = attrs.fields(getattr(cls, "__origin__", None) or cls)
+        return {
+            f.name: override(rename=_camel(f.name), omit_if_default=f.default is None) for f in fields
+        }
+
+    converter.register_unstructure_hook_factory(
+        is_model_class, lambda cls: make_dict_unstructure_fn(cls, converter, **overrides(cls))
+    )
+    converter.register_structure_hook_factory(
+        is_model_class, lambda cls: make_dict_structure_fn(cls, converter, **overrides(cls))
+    )
+    return converter
+
+
+_CONVERTER: Final = make_converter()
+
+
+@cache
+def _state_type(status: JobStatus, job_type: JobType) -> Any:
+    kind = JOB_KINDS[job_type]
+    cls = STATE_CLASSES[status]
+    if cls is RunningJob:
+        return RunningJob[kind.params, kind.progress]  # type: ignore[name-defined]
+    if cls is CompleteJob:
+        return CompleteJob[kind.params, kind.result]  # type: ignore[name-defined]
+    return cls[kind.params]  # type: ignore[index]
+
+
+def job_to_dict(job: Job) -> dict[str, Any]:
+    """The wire JSON object of ``job``: camelCase keys, absent optionals omitted."""
+    data: dict[str, Any] = {"status": job.status}
+    data.update(_CONVERTER.unstructure(job, _state_type(job.status, job.type)))
+    if isinstance(job, RunningJob) and job.progress is None:
+        data["progress"] = {}
+    elif isinstance(job, CompleteJob) and job.result is None:
+        data["result"] = {}
+    return data
+
+
+def _format_exception(exc: BaseException, type_: Any) -> str:
+    if isinstance(exc, KeyError) or not str(exc):
+        return format_exception(exc, type_)
+    return str(exc)
+
+
+def _invalid(exc: cattrs.BaseValidationError, prefix: str = "") -> InvalidJobError:
+    """The first problem in ``exc`` as an :class:`InvalidJobError` with a wire path."""
+    message = cattrs.transform_error(exc, format_exception=_format_exception)[0]
+    reason, _, path = message.rpartition(" @ $")
+    wire_path = ".".join(_camel(part) for part in path.lstrip(".").split(".") if part)
+    return InvalidJobError(prefix + (wire_path or "$"), reason or message)
+
+
+def job_from_dict(data: object) -> Job:
+    """Read a wire JSON object; raise :class:`InvalidJobError` naming what is wrong."""
+    if not isinstance(data, dict):
+        raise InvalidJobError("$", f"expected a JSON object, got {type(data).__name__}")
+    status = data.get("status")
+    if status not in STATE_CLASSES:
+        raise InvalidJobError("status", f"unknown status {status!r}")
+    metadata = data.get("metadata")
+    if not isinstance(metadata, dict):
+        raise InvalidJobError("metadata", "missing or not an object")
+    job_type = metadata.get("type")
+    if job_type not in JOB_KINDS:
+        raise InvalidJobError("metadata.type", f"unknown job type {job_type!r}")
+    body = dict(data)
+    if status == "running" and body.get("progress") == {}:
+        del body["progress"]
+    if status == "complete" and body.get("result") == {}:
+        del body["result"]
+    try:
+        job: Job = _CONVERTER.structure(body, _state_type(status, job_type))
+    except cattrs.BaseValidationError as exc:
+        raise _invalid(exc) from exc
+    except (DomainError, TypeError, ValueError) as exc:
+        raise InvalidJobError("$", str(exc)) from exc
+    return job
+
+
+def job_to_json(job: Job) -> bytes:
+    """``job`` as the reference writes a job file (two-space indented JSON, UTF-8)."""
+    return json.dumps(job_to_dict(job), indent=2, ensure_ascii=False).encode("utf-8")
+
+
+def job_from_json(raw: bytes | str) -> Job:
+    """Read a job file's content; raise :class:`InvalidJobError` on any malformation."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidJobError("$", f"not JSON: {exc}") from exc
+    return job_from_dict(data)
+
+
+def metadata_from_dict(data: object) -> JobMetadata:
+    """Read a wire ``metadata`` object."""
+    try:
+        result: JobMetadata = _CONVERTER.structure(data, JobMetadata)
+    except cattrs.BaseValidationError as exc:
+        raise _invalid(exc, "metadata.") from exc
+    return result
+
+
+def params_to_dict(params: object) -> dict[str, Any]:
+    """The wire ``params`` object of a params instance."""
+    result: dict[str, Any] = _CONVERTER.unstructure(params)
+    return result
+
+
+def unstructure(value: object) -> Any:
+    """Any model value (progress, result, params) in its wire form."""
+    return _CONVERTER.unstructure(value)
+
+
+__all__ = [
+    "format_time",
+    "job_from_dict",
+    "job_from_json",
+    "job_to_dict",
+    "job_to_json",
+    "make_converter",
+    "metadata_from_dict",
+    "params_to_dict",
+    "parse_time",
+    "unstructure",
+]
