@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, Final
+from typing import Any, Final, get_args, get_origin
 
 import attrs
 import cattrs
@@ -69,6 +69,16 @@ def _json_object(value: object, _: object) -> Mapping[str, Any]:
     return value
 
 
+def _is_array(type_: Any) -> bool:
+    origin: Any = get_origin(type_)
+    return origin is tuple
+
+
+def _is_typed_map(type_: Any) -> bool:
+    origin: Any = get_origin(type_)
+    return origin is Mapping and type_ != Mapping[str, Any]
+
+
 def make_converter() -> cattrs.Converter:
     """Build the converter for every class of the job model."""
     converter = cattrs.Converter(forbid_extra_keys=False)
@@ -82,15 +92,29 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook_func(is_json_object, _json_object)
     converter.register_unstructure_hook_func(is_json_object, lambda value: dict(value))
 
+    def structure_array(value: object, type_: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise TypeError(f"expected a JSON array, got {type(value).__name__}")
+        (item_type, _) = get_args(type_)
+        return tuple(converter.structure(item, item_type) for item in value)
+
+    def structure_map(value: object, type_: Any) -> dict[str, Any]:
+        _, value_type = get_args(type_)
+        return {
+            key: converter.structure(item, value_type) for key, item in _json_object(value, type_).items()
+        }
+
+    converter.register_structure_hook_func(_is_array, structure_array)
+    converter.register_unstructure_hook_func(_is_array, list)
+    converter.register_structure_hook_func(_is_typed_map, structure_map)
+
     def is_model_class(cls: Any) -> bool:
         origin = getattr(cls, "__origin__", None) or cls
         return attrs.has(origin) and origin.__module__.startswith("semiont_jobs.domain")
 
     def overrides(cls: Any) -> dict[str, Any]:
         fields = attrs.fields(getattr(cls, "__origin__", None) or cls)
-        return {
-            f.name: override(rename=_camel(f.name), omit_if_default=f.default is None) for f in fields
-        }
+        return {f.name: override(rename=_camel(f.name), omit_if_default=f.default is None) for f in fields}
 
     converter.register_unstructure_hook_factory(
         is_model_class, lambda cls: make_dict_unstructure_fn(cls, converter, **overrides(cls))

@@ -55,7 +55,7 @@ class Container(containers.DeclarativeContainer):
         ScriptedInferenceClient
     )
     inference_client: providers.Provider[InferenceClient] = providers.Selector(
-        config.inference.provider,
+        config.inference["provider"],
         scripted=scripted_inference_client,
     )
 

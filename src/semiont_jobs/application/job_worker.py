@@ -285,9 +285,7 @@ class JobWorker(abc.ABC):
             self._log_lost(lost)
             return
         if isinstance(after, FailedJob):
-            log.error(
-                "job failed", exc_info=exc, extra={"worker": self.worker_name(), "job_id": after.id}
-            )
+            log.error("job failed", exc_info=exc, extra={"worker": self.worker_name(), "job_id": after.id})
             await self._call_hook(self.on_job_failed, after)
         else:
             log.warning(
@@ -318,7 +316,9 @@ class JobWorker(abc.ABC):
 
     def _log_lost(self, lost: LeaseLostError) -> None:
         log.warning(
-            "job %s no longer held (%s); not completing it", lost.job_id, lost.reason,
+            "job %s no longer held (%s); not completing it",
+            lost.job_id,
+            lost.reason,
             extra={"worker": self.worker_name()},
         )
 

@@ -114,7 +114,10 @@ class RunningJob(_JobBase[P], Generic[P, PG]):
 
     def complete(self, result: R | None, at: datetime) -> CompleteJob[P, R]:
         return CompleteJob(
-            metadata=self.metadata, params=self.params, started_at=self.started_at, completed_at=at,
+            metadata=self.metadata,
+            params=self.params,
+            started_at=self.started_at,
+            completed_at=at,
             result=result,
         )
 
@@ -122,7 +125,10 @@ class RunningJob(_JobBase[P], Generic[P, PG]):
         """Failed for good; the failed attempt is counted."""
         return FailedJob(
             metadata=attrs.evolve(self.metadata, retry_count=self.metadata.retry_count + 1),
-            params=self.params, started_at=self.started_at, completed_at=at, error=error,
+            params=self.params,
+            started_at=self.started_at,
+            completed_at=at,
+            error=error,
         )
 
     def retry(self, error: str, run_after: datetime | None = None) -> PendingJob[P]:
@@ -131,7 +137,9 @@ class RunningJob(_JobBase[P], Generic[P, PG]):
             raise IllegalTransitionError(self.id, "out of retries", "retry")
         return PendingJob(
             metadata=attrs.evolve(self.metadata, retry_count=self.metadata.retry_count + 1),
-            params=self.params, run_after=run_after, last_error=error,
+            params=self.params,
+            run_after=run_after,
+            last_error=error,
         )
 
     def record_failure(

@@ -31,7 +31,9 @@ class Claim:
     def job_id(self) -> JobId:
         return self.job.id
 
+
 JobFilter = Callable[[PendingJob[Any]], bool]
+
 
 class JobStore(Protocol):
     """Durable home of jobs.

@@ -1,0 +1,43 @@
+"""Enqueue a job and run a custom worker on the in-memory defaults."""
+
+import asyncio
+from typing import Any
+
+from semiont_jobs import (
+    AnalysisProgress,
+    Container,
+    HighlightDetectionParams,
+    HighlightDetectionResult,
+    JobUser,
+    JobWorker,
+    PendingJob,
+    ResourceId,
+    RunningJob,
+    UserId,
+    job_to_dict,
+)
+
+
+class WordCountWorker(JobWorker):
+    def worker_name(self) -> str:
+        return "word-count"
+
+    def can_process_job(self, job: PendingJob[Any]) -> bool:
+        return job.type == "highlight-annotation"
+
+    async def execute_job(self, job: RunningJob[Any, Any]) -> HighlightDetectionResult:
+        await self.report_progress(job, AnalysisProgress(stage="analyzing", percentage=50))
+        return HighlightDetectionResult(highlights_found=3, highlights_created=3)
+
+
+async def main() -> None:
+    queue = Container().job_queue()
+    user = JobUser(user_id=UserId("ada"), user_name="Ada", user_domain="example.org")
+    job = await queue.enqueue(HighlightDetectionParams(resource_id=ResourceId("doc-1")), user)
+    await WordCountWorker(queue).run_until_idle()
+    done = await queue.get_job(job.id)
+    print(job_to_dict(done) if done else "job vanished")
+    print(await queue.get_stats())
+
+
+asyncio.run(main())
