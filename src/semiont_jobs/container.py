@@ -19,6 +19,18 @@ from semiont_jobs.adapters.memory import (
 )
 from semiont_jobs.application.clock import utc_now
 from semiont_jobs.application.job_queue import JobQueue
+from semiont_jobs.application.job_worker import JobWorker
+from semiont_jobs.application.worker_settings import WorkerSettings
+from semiont_jobs.application.workers import (
+    DEFAULT_CREATION_TIMEOUT,
+    AssessmentAnnotationWorker,
+    BackendSettings,
+    CommentAnnotationWorker,
+    GenerationWorker,
+    HighlightAnnotationWorker,
+    ReferenceAnnotationWorker,
+    TagAnnotationWorker,
+)
 from semiont_jobs.ports.content_fetcher import ContentFetcher
 from semiont_jobs.ports.event_bus import EventBus
 from semiont_jobs.ports.inference_client import InferenceClient
@@ -29,6 +41,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "event_bus": {"backend": "memory"},
     "inference": {"provider": "scripted"},
     "content": {"backend": "memory"},
+    "workers": {"public_url": "", "concurrency": 1, "generation_timeout": DEFAULT_CREATION_TIMEOUT},
 }
 """Settings every container starts from; ``config.from_dict`` overrides any of them."""
 
@@ -68,3 +81,73 @@ class Container(containers.DeclarativeContainer):
     job_queue: providers.Provider[JobQueue] = providers.Singleton(
         JobQueue, store=job_store, event_bus=event_bus, clock=clock
     )
+
+    backend_settings: providers.Provider[BackendSettings] = providers.Factory(
+        BackendSettings, public_url=config.workers.public_url
+    )
+    worker_settings: providers.Provider[WorkerSettings] = providers.Factory(
+        WorkerSettings, concurrency=config.workers.concurrency.as_int()
+    )
+    reference_annotation_worker: providers.Provider[JobWorker] = providers.Factory(
+        ReferenceAnnotationWorker,
+        queue=job_queue,
+        event_bus=event_bus,
+        inference=inference_client,
+        content=content_fetcher,
+        backend=backend_settings,
+        settings=worker_settings,
+    )
+    highlight_annotation_worker: providers.Provider[JobWorker] = providers.Factory(
+        HighlightAnnotationWorker,
+        queue=job_queue,
+        event_bus=event_bus,
+        inference=inference_client,
+        content=content_fetcher,
+        backend=backend_settings,
+        settings=worker_settings,
+    )
+    assessment_annotation_worker: providers.Provider[JobWorker] = providers.Factory(
+        AssessmentAnnotationWorker,
+        queue=job_queue,
+        event_bus=event_bus,
+        inference=inference_client,
+        content=content_fetcher,
+        backend=backend_settings,
+        settings=worker_settings,
+    )
+    comment_annotation_worker: providers.Provider[JobWorker] = providers.Factory(
+        CommentAnnotationWorker,
+        queue=job_queue,
+        event_bus=event_bus,
+        inference=inference_client,
+        content=content_fetcher,
+        backend=backend_settings,
+        settings=worker_settings,
+    )
+    tag_annotation_worker: providers.Provider[JobWorker] = providers.Factory(
+        TagAnnotationWorker,
+        queue=job_queue,
+        event_bus=event_bus,
+        inference=inference_client,
+        content=content_fetcher,
+        backend=backend_settings,
+        settings=worker_settings,
+    )
+    generation_worker: providers.Provider[JobWorker] = providers.Factory(
+        GenerationWorker,
+        queue=job_queue,
+        event_bus=event_bus,
+        inference=inference_client,
+        backend=backend_settings,
+        settings=worker_settings,
+        creation_timeout=config.workers.generation_timeout.as_float(),
+    )
+    workers: providers.Provider[list[JobWorker]] = providers.List(
+        reference_annotation_worker,
+        highlight_annotation_worker,
+        assessment_annotation_worker,
+        comment_annotation_worker,
+        tag_annotation_worker,
+        generation_worker,
+    )
+    """All six workers, wired; building them raises ``ConfigurationError`` without ``workers.public_url``."""
