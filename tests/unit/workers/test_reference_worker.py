@@ -1,0 +1,134 @@
+"""Reference worker: one model call per entity type, progress per type, errors counted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from semiont_jobs import (
+    CompleteJob,
+    DetectionParams,
+    DetectionResult,
+    EventBusError,
+    FailedJob,
+    ScriptedInferenceClient,
+)
+from semiont_jobs.application.workers import ReferenceAnnotationWorker
+from tests.unit.workers.rig import BACKEND, FAST, TEXT, Expect, Rig, annotation, ids, item, reply, rid
+
+
+def ref_progress(
+    e: Expect, pct: int, status: str, message: str, processed: int, found: int, current: str | None
+) -> list[Any]:
+    steps: dict[str, Any] = {"processedSteps": processed, "totalSteps": 2, "foundCount": found}
+    scoped: dict[str, Any] = {"status": status, "message": message, "percentage": pct}
+    if current is not None:
+        steps = {"currentStep": current, **steps}
+        scoped["currentEntityType"] = current
+    return [e.progress(pct, steps), e.scoped("mark:progress", **scoped)]
+
+
+def tagging(entity_type: str) -> list[dict[str, Any]]:
+    return [{"type": "TextualBody", "value": entity_type, "purpose": "tagging"}]
+
+
+async def test_reference_job_detects_each_entity_type_in_turn() -> None:
+    model = ScriptedInferenceClient(
+        [
+            reply(
+                item(TEXT, "Ada Lovelace", entityType="Person"),
+                item(TEXT, "Charles Babbage", entityType="Person"),
+            ),
+            reply(item(TEXT, "Analytical Engine", entityType="Machine")),
+        ]
+    )
+    rig = Rig(model)
+    params = DetectionParams(
+        resource_id=rid("res-1"), entity_types=("Person", "Machine"), include_descriptive_references=True
+    )
+    await rig.submit("ref-1", "reference-annotation", params)
+    await rig.listen()
+    worker = ReferenceAnnotationWorker(rig.queue, rig.bus, model, rig.fetcher, BACKEND, FAST, new_id=ids())
+
+    await worker.run_until_idle()
+
+    e = Expect("ref-1", "reference-annotation", "res-1")
+    assert rig.events() == [
+        e.start(),
+        *ref_progress(e, 0, "started", "Starting detection...", 0, 0, None),
+        *ref_progress(e, 0, "scanning", "Starting Person...", 0, 0, "Person"),
+        e.create(annotation(1, "linking", TEXT, "Ada Lovelace", tagging("Person"))),
+        e.create(annotation(2, "linking", TEXT, "Charles Babbage", tagging("Person"))),
+        *ref_progress(e, 50, "scanning", "Processing Person", 1, 2, "Person"),
+        *ref_progress(e, 0, "scanning", "Starting Machine...", 1, 2, "Machine"),
+        e.create(annotation(3, "linking", TEXT, "Analytical Engine", tagging("Machine"))),
+        *ref_progress(e, 100, "scanning", "Processing Machine", 2, 3, "Machine"),
+        e.complete({"result": {"totalFound": 3, "totalEmitted": 3, "errors": 0}}),
+    ]
+    job = await rig.job("ref-1")
+    assert isinstance(job, CompleteJob)
+    assert job.result == DetectionResult(total_found=3, total_emitted=3, errors=0)
+    assert len(model.calls) == 2
+    assert "of these types: Person." in model.prompts[0]
+    assert "of these types: Machine." in model.prompts[1]
+    assert "descriptive phrases" in model.prompts[0]
+    assert all((call.temperature, call.max_tokens) == (0.3, 4000) for call in model.calls)
+
+
+async def test_annotations_that_cannot_be_published_are_counted_as_errors() -> None:
+    model = ScriptedInferenceClient(
+        [reply(item(TEXT, "Ada Lovelace"), item(TEXT, "Charles Babbage")), reply()]
+    )
+    rig = Rig(model)
+
+    class RejectingBus:
+        """Refuses the first mark:create, passes everything else on."""
+
+        def __init__(self) -> None:
+            self.refused = 0
+
+        async def publish(self, channel: str, payload: dict[str, Any]) -> None:
+            if channel == "mark:create" and not self.refused:
+                self.refused += 1
+                raise EventBusError("bus full")
+            await rig.bus.publish(channel, payload)
+
+        async def subscribe(self, channel: str | None, handler: Any, *, every_scope: bool = False) -> Any:
+            return await rig.bus.subscribe(channel, handler, every_scope=every_scope)
+
+        def scope(self, resource_id: Any) -> Any:
+            return rig.bus.scope(resource_id)
+
+    await rig.submit(
+        "ref-2",
+        "reference-annotation",
+        DetectionParams(resource_id=rid("res-1"), entity_types=("Person", "Place")),
+    )
+    await rig.listen()
+    worker = ReferenceAnnotationWorker(
+        rig.queue, RejectingBus(), model, rig.fetcher, BACKEND, FAST, new_id=ids()
+    )
+
+    await worker.run_until_idle()
+
+    job = await rig.job("ref-2")
+    assert isinstance(job, CompleteJob)
+    assert job.result == DetectionResult(total_found=2, total_emitted=1, errors=1)
+    assert [a["target"]["selector"][1]["exact"] for a in rig.annotations()] == ["Charles Babbage"]
+
+
+async def test_an_invalid_entity_type_fails_before_any_model_call() -> None:
+    model = ScriptedInferenceClient([reply()])
+    rig = Rig(model)
+    await rig.submit(
+        "ref-3",
+        "reference-annotation",
+        DetectionParams(resource_id=rid("res-1"), entity_types=("Person", "  ")),
+    )
+    worker = ReferenceAnnotationWorker(rig.queue, rig.bus, model, rig.fetcher, BACKEND, FAST, new_id=ids())
+
+    await worker.run_until_idle()
+
+    job = await rig.job("ref-3")
+    assert isinstance(job, FailedJob)
+    assert "entity type" in job.error
+    assert model.calls == []
