@@ -66,7 +66,9 @@ class ContentError(SemiontJobsError):
 
 
 class ResourceNotFoundError(ContentError, LookupError):
-    """No resource has this id."""
+    """No resource has this id. Not retryable: a job about it fails at once."""
+
+    retryable = False
 
     def __init__(self, resource_id: str, where: str | None = None) -> None:
         self.resource_id = resource_id
