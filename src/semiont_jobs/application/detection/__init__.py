@@ -7,6 +7,20 @@ from semiont_jobs.application.detection.anchoring import (
     extract_context,
     validate_and_correct_offsets,
 )
+from semiont_jobs.application.detection.detection import (
+    ASSESSMENT_SAMPLING,
+    COMMENT_SAMPLING,
+    ENTITY_SAMPLING,
+    HIGHLIGHT_SAMPLING,
+    TAG_SAMPLING,
+    Sampling,
+    detect_assessments,
+    detect_comments,
+    detect_entities,
+    detect_highlights,
+    detect_tags,
+    fetch_content,
+)
 from semiont_jobs.application.detection.entities import EntityType, EntityTypeLike, entity_type_of
 from semiont_jobs.application.detection.errors import (
     ContentDecodeError,
@@ -51,7 +65,12 @@ from semiont_jobs.application.detection.tag_schemas import (
 )
 
 __all__ = [
+    "ASSESSMENT_SAMPLING",
+    "COMMENT_SAMPLING",
     "CONTENT_LIMIT",
+    "ENTITY_SAMPLING",
+    "HIGHLIGHT_SAMPLING",
+    "TAG_SAMPLING",
     "TAG_SCHEMAS",
     "Anchor",
     "AnchoredMatch",
@@ -66,6 +85,7 @@ __all__ = [
     "InvalidDetectionOptionError",
     "MatchMethod",
     "QuoteNotFoundError",
+    "Sampling",
     "TagCategory",
     "TagMatch",
     "TagSchema",
@@ -78,9 +98,15 @@ __all__ = [
     "build_entity_prompt",
     "build_highlight_prompt",
     "build_tag_prompt",
+    "detect_assessments",
+    "detect_comments",
+    "detect_entities",
+    "detect_highlights",
+    "detect_tags",
     "entity_type_of",
     "extract_context",
     "extract_json_array",
+    "fetch_content",
     "fuzzy_budget",
     "get_tag_category",
     "get_tag_schema",
