@@ -184,7 +184,7 @@ class TextAnchorer:
 
     def _fold(self, lower: bool) -> FoldedText:
         if lower not in self._folds:
-            self._folds[lower] = FoldedText.of(self.text, lower=lower)
+            self._folds[lower] = self._fold(False).lowered() if lower else FoldedText.of(self.text, lower=False)
         return self._folds[lower]
 
 
