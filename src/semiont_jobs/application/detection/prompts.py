@@ -75,7 +75,9 @@ def _anchored_prompt(
 
 
 def build_comment_prompt(
-    content: str, instructions: str | None = None, tone: CommentTone | None = None,
+    content: str,
+    instructions: str | None = None,
+    tone: CommentTone | None = None,
     density: float | None = None,
 ) -> str:
     """Ask for passages worth a comment, and the comment on each."""
@@ -96,7 +98,10 @@ def build_comment_prompt(
         guidance.append(f"Write in a {tone} tone: {COMMENT_TONES.get(tone, tone)}.")
     guidance.append(_density(density, "comments", "three to eight"))
     return _anchored_prompt(
-        task=task, guidance=guidance, text=content[:CONTENT_LIMIT], noun="comments",
+        task=task,
+        guidance=guidance,
+        text=content[:CONTENT_LIMIT],
+        noun="comments",
         extra_field='- "comment": your comment on the passage',
         example='[{"exact": "the Treaty of Westphalia", "start": 210, "end": 234, '
         '"prefix": "brought to an end by ", "suffix": " in 1648, which", '
@@ -119,14 +124,20 @@ def build_highlight_prompt(
         ]
     guidance.append(_density(density, "highlights", "three to eight"))
     return _anchored_prompt(
-        task=task, guidance=guidance, text=content[:CONTENT_LIMIT], noun="highlights", extra_field=None,
+        task=task,
+        guidance=guidance,
+        text=content[:CONTENT_LIMIT],
+        noun="highlights",
+        extra_field=None,
         example='[{"exact": "the bridge will close to traffic from 1 May", "start": 88, "end": 131, '
         '"prefix": "The council confirmed that ", "suffix": " while repairs are"}]',
     )
 
 
 def build_assessment_prompt(
-    content: str, instructions: str | None = None, tone: AssessmentTone | None = None,
+    content: str,
+    instructions: str | None = None,
+    tone: AssessmentTone | None = None,
     density: float | None = None,
 ) -> str:
     """Ask for passages worth assessing, and the assessment of each."""
@@ -147,7 +158,10 @@ def build_assessment_prompt(
         guidance.append(f"Write in a {tone} tone: {ASSESSMENT_TONES.get(tone, tone)}.")
     guidance.append(_density(density, "assessments", "two to six"))
     return _anchored_prompt(
-        task=task, guidance=guidance, text=content[:CONTENT_LIMIT], noun="assessments",
+        task=task,
+        guidance=guidance,
+        text=content[:CONTENT_LIMIT],
+        noun="assessments",
         extra_field='- "assessment": your assessment of the passage',
         example='[{"exact": "sales doubled because of the new logo", "start": 57, "end": 94, '
         '"prefix": "The report concludes that ", "suffix": ", although the", '
@@ -171,7 +185,11 @@ def build_tag_prompt(content: str, schema: TagSchema, category: TagCategory) -> 
         "Prefer precision: most documents have between none and five passages per role.",
     ]
     return _anchored_prompt(
-        task=task, guidance=guidance, text=content, noun="tagged passages", extra_field=None,
+        task=task,
+        guidance=guidance,
+        text=content,
+        noun="tagged passages",
+        extra_field=None,
         example='[{"exact": "Was the landlord bound to repair the stairs?", "start": 112, "end": 156, '
         '"prefix": "The question before us: ", "suffix": " The lease says"}]',
     )
