@@ -95,3 +95,11 @@ def test_quote_across_crlf_given_with_lf() -> None:
     anchor = validate_and_correct_offsets(text, 5, 17, "one\nline two")
     assert anchor.exact == "one\r\nline two"
     assert anchor.method == "normalized"
+
+
+def test_characters_whose_lower_case_is_longer_do_not_shift_later_offsets() -> None:
+    # "İ".lower() is two code points; folding must not move what follows it.
+    text = "İİİ said: Hello   World, hello world."
+    anchor = validate_and_correct_offsets(text, 0, 11, "HELLO WORLD", suffix=",")
+    assert anchor.method == "case-insensitive"
+    assert (anchor.start, anchor.exact) == (text.index("Hello"), "Hello   World")

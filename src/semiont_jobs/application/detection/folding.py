@@ -16,27 +16,12 @@ from typing import Final
 import attrs
 
 _WHITESPACE: Final = re.compile(r"\s+")
+_SINGLE_QUOTES: Final = "\u2018\u2019\u201a\u201b\u2032"
+_DOUBLE_QUOTES: Final = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
+_DASHES: Final = "\u2010\u2011\u2012\u2013\u2014\u2212"
 _PLAIN: Final = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-    }
+    _SINGLE_QUOTES + _DOUBLE_QUOTES + _DASHES,
+    "'" * len(_SINGLE_QUOTES) + '"' * len(_DOUBLE_QUOTES) + "-" * len(_DASHES),
 )
 
 
