@@ -111,7 +111,7 @@ class ApproximateSearch:
         starts = range(max(0, diagonal - k), max(0, min(size - 1, diagonal + k)) + 1)
         start = min(starts, key=lambda i: (self._distance(i, i + m), abs(i - diagonal)))
         ends = range(start + max(1, m - k), min(size, start + m + k) + 1)
-        end = min(ends, key=lambda j: (self._distance(start, j), abs(j - start - m)), default=start + m)
+        end = min(ends, key=lambda j: (self._distance(start, j), abs(j - start - m)), default=size)
         starts = range(max(0, end - m - k), max(0, end - max(1, m - k)) + 1)
         start = min(starts, key=lambda i: (self._distance(i, end), abs(i - start)), default=start)
         return FuzzyHit(start, end, self._distance(start, end))
