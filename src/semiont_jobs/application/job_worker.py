@@ -139,13 +139,13 @@ class JobWorker(abc.ABC):
             raise RuntimeError(f"{self.worker_name()} is already running")
         self._stopping.clear()
         self._stopped.clear()
-        log.info("worker started", extra={"worker": self.worker_name(), "worker_id": self.worker_id})
+        log.info("%s started as %s", self.worker_name(), self.worker_id)
         try:
             await self._loop(until_idle=False)
         finally:
             await self._drain()
             self._stopped.set()
-            log.info("worker stopped", extra={"worker": self.worker_name()})
+            log.info("%s stopped", self.worker_name())
 
     async def stop(self, grace: float | None = None) -> None:
         """Stop claiming; let running jobs finish within ``grace`` seconds, then hand them back."""
@@ -245,7 +245,7 @@ class JobWorker(abc.ABC):
     async def _process(self, run: _Run) -> None:
         heartbeat = asyncio.create_task(self._heartbeat(run))
         job_id = run.claim.job_id
-        log.info("job started", extra={"worker": self.worker_name(), "job_id": job_id})
+        log.info("%s: job %s (%s) started", self.worker_name(), job_id, run.job.type)
         try:
             await self._call_hook(self.on_job_started, run.job)
             result = await self.execute_job(run.job)
@@ -268,7 +268,7 @@ class JobWorker(abc.ABC):
     async def _complete(self, run: _Run, result: Any) -> None:
         complete = run.job.complete(result, self.queue.clock())
         await self.queue.finish(run.claim, complete)
-        log.info("job complete", extra={"worker": self.worker_name(), "job_id": complete.id})
+        log.info("%s: job %s complete", self.worker_name(), complete.id)
         await self._call_hook(self.on_job_completed, complete)
 
     async def _record_failure(self, run: _Run, exc: Exception) -> None:
@@ -285,19 +285,22 @@ class JobWorker(abc.ABC):
             self._log_lost(lost)
             return
         if isinstance(after, FailedJob):
-            log.error("job failed", exc_info=exc, extra={"worker": self.worker_name(), "job_id": after.id})
+            log.error("%s: job %s failed: %s", self.worker_name(), after.id, message, exc_info=exc)
             await self._call_hook(self.on_job_failed, after)
         else:
             log.warning(
-                "job attempt failed; will retry",
-                extra={"worker": self.worker_name(), "job_id": after.id, "error": message},
+                "%s: job %s attempt %d failed, will retry: %s",
+                self.worker_name(),
+                after.id,
+                after.metadata.retry_count,
+                message,
             )
             await self._call_hook(self.on_job_retrying, after, exc)
 
     async def _hand_back(self, run: _Run) -> None:
         try:
             await self.queue.finish(run.claim, run.job.release())
-            log.warning("job handed back unfinished", extra={"job_id": run.claim.job_id})
+            log.warning("%s: job %s handed back unfinished", self.worker_name(), run.claim.job_id)
         except Exception:
             log.exception("could not hand back job %s; its lease will expire", run.claim.job_id)
 

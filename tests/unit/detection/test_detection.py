@@ -105,7 +105,9 @@ async def test_entities_make_one_call_per_type() -> None:
     assert len(client.calls) == 2
     assert all((c.temperature, c.max_tokens) == (0.3, 4000) for c in client.calls)
     assert [(m.exact, m.entity_type) for m in matches] == [
-        ("Ada Lovelace", "Person"), ("Charles Babbage", "Person"), ("Analytical Engine", "Machine"),
+        ("Ada Lovelace", "Person"),
+        ("Charles Babbage", "Person"),
+        ("Analytical Engine", "Machine"),
     ]
 
 

@@ -25,8 +25,15 @@ def test_an_entity_type_is_kept() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    ["", "   ", {"examples": ["x"]}, {"type": 3}, {"type": "Person", "examples": "Ada"},
-     {"type": "Person", "examples": [1]}, 42],
+    [
+        "",
+        "   ",
+        {"examples": ["x"]},
+        {"type": 3},
+        {"type": "Person", "examples": "Ada"},
+        {"type": "Person", "examples": [1]},
+        42,
+    ],
 )
 def test_unusable_entity_types_are_rejected_clearly(bad: object) -> None:
     with pytest.raises(InvalidDetectionOptionError, match="entity type") as caught:

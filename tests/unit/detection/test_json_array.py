@@ -26,8 +26,18 @@ EXPECTED = [{"exact": "a", "start": 0, "end": 1}]
         f"Sure [see below]:\n{ARRAY}",
         f"```json\n{ARRAY}",
     ],
-    ids=["bare", "padded", "fenced-json", "fenced-upper", "fenced-plain", "fenced-inline",
-         "fenced-in-prose", "prose-wrapped", "bracketed-prose-first", "unclosed-fence"],
+    ids=[
+        "bare",
+        "padded",
+        "fenced-json",
+        "fenced-upper",
+        "fenced-plain",
+        "fenced-inline",
+        "fenced-in-prose",
+        "prose-wrapped",
+        "bracketed-prose-first",
+        "unclosed-fence",
+    ],
 )
 def test_the_array_is_found_however_it_is_wrapped(reply: str) -> None:
     assert extract_json_array(reply) == EXPECTED

@@ -141,15 +141,22 @@ class TestTags:
         [match] = parse_tags(reply(item("Curie remains the only person")), TEXT, "argument-toulmin", "Claim")
         assert isinstance(match, TagMatch)
         assert (match.schema_id, match.category, match.exact) == (
-            "argument-toulmin", "Claim", "Curie remains the only person",
+            "argument-toulmin",
+            "Claim",
+            "Curie remains the only person",
         )
 
 
 class TestEntities:
     def entity(self, exact: str, entity_type: object = "Person", **extra: Any) -> dict[str, Any]:
         start = TEXT.index(exact)
-        return {"exact": exact, "entityType": entity_type, "startOffset": start,
-                "endOffset": start + len(exact), **extra}
+        return {
+            "exact": exact,
+            "entityType": entity_type,
+            "startOffset": start,
+            "endOffset": start + len(exact),
+            **extra,
+        }
 
     def test_entities_use_their_own_offset_keys(self) -> None:
         [match] = parse_entities(reply(self.entity("Marie Curie")), TEXT, "Person")
@@ -166,12 +173,20 @@ class TestEntities:
             self.entity("Curie remains", "person", prefix="1911. "),
         ]
         matches = parse_entities(reply(*items), TEXT, "Person")
-        assert [(m.exact, m.entity_type) for m in matches] == [("The physicist", "Person"),
-                                                               ("Curie remains", "Person")]
+        assert [(m.exact, m.entity_type) for m in matches] == [
+            ("The physicist", "Person"),
+            ("Curie remains", "Person"),
+        ]
 
     def test_repeated_name_with_prefix_lands_on_the_right_occurrence(self) -> None:
         second = TEXT.index("Curie remains")
-        mention = {"exact": "Curie", "entityType": "Person", "startOffset": 6, "endOffset": 99,
-                   "prefix": "in 1911. ", "suffix": " remains"}
+        mention = {
+            "exact": "Curie",
+            "entityType": "Person",
+            "startOffset": 6,
+            "endOffset": 99,
+            "prefix": "in 1911. ",
+            "suffix": " remains",
+        }
         [match] = parse_entities(reply(mention), TEXT, "Person")
         assert match.start == second

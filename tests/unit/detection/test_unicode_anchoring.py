@@ -18,8 +18,9 @@ def utf8_offset(text: str, index: int) -> int:
 def test_emoji_count_as_one_code_point() -> None:
     text = "Launch 🚀 day: the rocket flew."
     start = text.index("the rocket")
-    anchor = validate_and_correct_offsets(text, utf16_offset(text, start), utf16_offset(text, start) + 10,
-                                          "the rocket")
+    anchor = validate_and_correct_offsets(
+        text, utf16_offset(text, start), utf16_offset(text, start) + 10, "the rocket"
+    )
     assert (anchor.start, anchor.end) == (start, start + 10)
     assert anchor.start == 14
 
@@ -38,8 +39,9 @@ def test_combining_marks_and_graphemes() -> None:
     text = "Cafe\u0301 society. Cafe\u0301 culture matters."
     second = text.rindex("Cafe\u0301")
     graphemes_before = len(unicodedata.normalize("NFC", text[:second]))
-    anchor = validate_and_correct_offsets(text, graphemes_before, graphemes_before + 4, "Cafe\u0301",
-                                          suffix=" culture")
+    anchor = validate_and_correct_offsets(
+        text, graphemes_before, graphemes_before + 4, "Cafe\u0301", suffix=" culture"
+    )
     assert (anchor.start, anchor.end) == (second, second + 5)
 
 
@@ -93,3 +95,11 @@ def test_quote_across_crlf_given_with_lf() -> None:
     anchor = validate_and_correct_offsets(text, 5, 17, "one\nline two")
     assert anchor.exact == "one\r\nline two"
     assert anchor.method == "normalized"
+
+
+def test_characters_whose_lower_case_is_longer_do_not_shift_later_offsets() -> None:
+    # "İ".lower() is two code points; folding must not move what follows it.
+    text = "İİİ said: Hello   World, hello world."
+    anchor = validate_and_correct_offsets(text, 0, 11, "HELLO WORLD", suffix=",")
+    assert anchor.method == "case-insensitive"
+    assert (anchor.start, anchor.exact) == (text.index("Hello"), "Hello   World")

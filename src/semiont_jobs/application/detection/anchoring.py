@@ -109,8 +109,7 @@ class TextAnchorer:
             if not quote.strip():
                 continue
             spans = [
-                (view.original_start(s), view.original_end(e))
-                for s, e in _occurrences(view.folded, quote)
+                (view.original_start(s), view.original_end(e)) for s, e in _occurrences(view.folded, quote)
             ]
             if spans:
                 return self._anchor_at(*self._choose(spans, start, prefix, suffix), method)
@@ -145,8 +144,13 @@ class TextAnchorer:
     def _anchor_at(self, start: int, end: int, method: MatchMethod, distance: int = 0) -> Anchor:
         prefix, suffix = extract_context(self.text, start, end)
         return Anchor(
-            start=start, end=end, exact=self.text[start:end], prefix=prefix, suffix=suffix,
-            method=method, distance=distance,
+            start=start,
+            end=end,
+            exact=self.text[start:end],
+            prefix=prefix,
+            suffix=suffix,
+            method=method,
+            distance=distance,
         )
 
     def _choose(
@@ -184,7 +188,9 @@ class TextAnchorer:
 
     def _fold(self, lower: bool) -> FoldedText:
         if lower not in self._folds:
-            self._folds[lower] = FoldedText.of(self.text, lower=lower)
+            self._folds[lower] = (
+                self._fold(False).lowered() if lower else FoldedText.of(self.text, lower=False)
+            )
         return self._folds[lower]
 
 

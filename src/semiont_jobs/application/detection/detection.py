@@ -64,8 +64,13 @@ async def fetch_content(fetcher: ContentFetcher, resource_id: ResourceId) -> str
 
 
 async def detect_comments(
-    content: str, client: InferenceClient, *, instructions: str | None = None,
-    tone: CommentTone | None = None, density: float | None = None, sampling: Sampling = COMMENT_SAMPLING,
+    content: str,
+    client: InferenceClient,
+    *,
+    instructions: str | None = None,
+    tone: CommentTone | None = None,
+    density: float | None = None,
+    sampling: Sampling = COMMENT_SAMPLING,
 ) -> list[CommentMatch]:
     """Passages of ``content`` worth a comment, each with the model's comment."""
     _check_tone(tone, prompts.COMMENT_TONES)
@@ -78,8 +83,12 @@ async def detect_comments(
 
 
 async def detect_highlights(
-    content: str, client: InferenceClient, *, instructions: str | None = None,
-    density: float | None = None, sampling: Sampling = HIGHLIGHT_SAMPLING,
+    content: str,
+    client: InferenceClient,
+    *,
+    instructions: str | None = None,
+    density: float | None = None,
+    sampling: Sampling = HIGHLIGHT_SAMPLING,
 ) -> list[HighlightMatch]:
     """Passages of ``content`` worth highlighting."""
     _check_density(density)
@@ -91,8 +100,12 @@ async def detect_highlights(
 
 
 async def detect_assessments(
-    content: str, client: InferenceClient, *, instructions: str | None = None,
-    tone: AssessmentTone | None = None, density: float | None = None,
+    content: str,
+    client: InferenceClient,
+    *,
+    instructions: str | None = None,
+    tone: AssessmentTone | None = None,
+    density: float | None = None,
     sampling: Sampling = ASSESSMENT_SAMPLING,
 ) -> list[AssessmentMatch]:
     """Passages of ``content`` worth assessing, each with the model's assessment."""
@@ -106,7 +119,11 @@ async def detect_assessments(
 
 
 async def detect_tags(
-    content: str, client: InferenceClient, *, schema_id: str, category: str,
+    content: str,
+    client: InferenceClient,
+    *,
+    schema_id: str,
+    category: str,
     sampling: Sampling = TAG_SAMPLING,
 ) -> list[TagMatch]:
     """Passages of ``content`` that play the role ``category`` of the schema ``schema_id``.
@@ -123,8 +140,12 @@ async def detect_tags(
 
 
 async def detect_entities(
-    content: str, client: InferenceClient, entity_types: Iterable[EntityTypeLike], *,
-    include_descriptive_references: bool | None = False, sampling: Sampling = ENTITY_SAMPLING,
+    content: str,
+    client: InferenceClient,
+    entity_types: Iterable[EntityTypeLike],
+    *,
+    include_descriptive_references: bool | None = False,
+    sampling: Sampling = ENTITY_SAMPLING,
 ) -> list[EntityMatch]:
     """Mentions in ``content`` of entities of ``entity_types``, one model call per type.
 

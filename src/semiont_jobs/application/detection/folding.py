@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from typing import Final
 
 import attrs
 
 _WHITESPACE: Final = re.compile(r"\s+")
+_SINGLE_QUOTES: Final = "\u2018\u2019\u201a\u201b\u2032"
+_DOUBLE_QUOTES: Final = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
+_DASHES: Final = "\u2010\u2011\u2012\u2013\u2014\u2212"
 _PLAIN: Final = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    }
+    _SINGLE_QUOTES + _DOUBLE_QUOTES + _DASHES,
+    "'" * len(_SINGLE_QUOTES) + '"' * len(_DOUBLE_QUOTES) + "-" * len(_DASHES),
 )
 
 
@@ -34,87 +34,68 @@ def _lower_keeping_length(segment: str) -> str:
 
 def fold(text: str, *, lower: bool) -> str:
     """Return ``text`` folded (whitespace runs to one space, plain quotes, optionally lower case)."""
-    return FoldedText.of(text, lower=lower).folded
+    plain = _WHITESPACE.sub(" ", text.translate(_PLAIN))
+    return _lower_keeping_length(plain) if lower else plain
 
 
 @attrs.frozen
 class FoldedText:
-    """``folded`` is ``original`` normalised; segment tables map positions between them.
+    """``folded`` is ``original`` folded, with the whitespace runs that map positions between them.
 
-    Segment ``n`` starts at ``folded_starts[n]`` in the folded text and at
-    ``original_starts[n]`` in the original. A whitespace segment is one space in
-    the folded text and ``original_ends[n] - original_starts[n]`` characters in
-    the original; any other segment has the same length in both.
+    Run ``k`` spans ``run_starts[k]:run_ends[k]`` in the original and is the one
+    space at ``run_folded[k]`` in the folded text; every other character keeps
+    its place relative to the runs around it.
     """
 
     original: str
     folded: str
-    folded_starts: list[int]
-    original_starts: list[int]
-    original_ends: list[int]
-    is_space: list[bool]
+    run_folded: list[int]
+    run_starts: list[int]
+    run_ends: list[int]
 
     @classmethod
     def of(cls, text: str, *, lower: bool) -> FoldedText:
-        parts: list[str] = []
-        folded_starts: list[int] = []
-        original_starts: list[int] = []
-        original_ends: list[int] = []
-        is_space: list[bool] = []
-        folded_at = 0
+        runs = [match.span() for match in _WHITESPACE.finditer(text)]
+        removed_before = [0, *accumulate(end - start - 1 for start, end in runs)]
+        return cls(
+            original=text,
+            folded=fold(text, lower=lower),
+            run_folded=[start - removed for (start, _), removed in zip(runs, removed_before, strict=False)],
+            run_starts=[start for start, _ in runs],
+            run_ends=[end for _, end in runs],
+        )
 
-        def add(original_start: int, original_end: int, piece: str, space: bool) -> None:
-            nonlocal folded_at
-            parts.append(piece)
-            folded_starts.append(folded_at)
-            original_starts.append(original_start)
-            original_ends.append(original_end)
-            is_space.append(space)
-            folded_at += len(piece)
+    def lowered(self) -> FoldedText:
+        """The same view, lower-cased (positions are unchanged)."""
+        return attrs.evolve(self, folded=_lower_keeping_length(self.folded))
 
-        position = 0
-        for run in _WHITESPACE.finditer(text):
-            if run.start() > position:
-                add(position, run.start(), cls._fold_word(text[position : run.start()], lower), False)
-            add(run.start(), run.end(), " ", True)
-            position = run.end()
-        if position < len(text):
-            add(position, len(text), cls._fold_word(text[position:], lower), False)
-        return cls(text, "".join(parts), folded_starts, original_starts, original_ends, is_space)
-
-    @staticmethod
-    def _fold_word(segment: str, lower: bool) -> str:
-        plain = segment.translate(_PLAIN)
-        return _lower_keeping_length(plain) if lower else plain
-
-    def _segment_of(self, folded_index: int) -> int:
-        return bisect_right(self.folded_starts, folded_index) - 1
+    def _original_index(self, folded_index: int) -> int:
+        k = bisect_right(self.run_folded, folded_index) - 1
+        if k < 0:
+            return folded_index
+        return self.run_ends[k] + folded_index - self.run_folded[k] - 1
 
     def original_start(self, folded_start: int) -> int:
         """The original offset where a passage starting at ``folded_start`` starts."""
         if folded_start >= len(self.folded):
             return len(self.original)
-        n = self._segment_of(folded_start)
-        if self.is_space[n]:
-            return self.original_starts[n]
-        return self.original_starts[n] + folded_start - self.folded_starts[n]
+        k = bisect_right(self.run_folded, folded_start) - 1
+        if k >= 0 and self.run_folded[k] == folded_start:
+            return self.run_starts[k]
+        return self._original_index(folded_start)
 
     def original_end(self, folded_end: int) -> int:
         """The original offset where a passage ending (exclusively) at ``folded_end`` ends."""
         if folded_end <= 0:
             return 0
-        n = self._segment_of(folded_end - 1)
-        if self.is_space[n]:
-            return self.original_ends[n]
-        return self.original_starts[n] + folded_end - self.folded_starts[n]
+        return self._original_index(folded_end - 1) + 1
 
     def folded_position(self, original_index: int) -> int:
         """The folded offset of the character at ``original_index`` (clamped to the text)."""
-        if not self.original_starts or original_index <= 0:
-            return 0
-        if original_index >= len(self.original):
-            return len(self.folded)
-        n = bisect_right(self.original_starts, original_index) - 1
-        if self.is_space[n]:
-            return self.folded_starts[n]
-        return self.folded_starts[n] + original_index - self.original_starts[n]
+        index = min(max(original_index, 0), len(self.original))
+        k = bisect_right(self.run_starts, index) - 1
+        if k < 0:
+            return index
+        if index < self.run_ends[k]:
+            return self.run_folded[k]
+        return self.run_folded[k] + 1 + index - self.run_ends[k]

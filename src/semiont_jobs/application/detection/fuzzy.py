@@ -9,10 +9,11 @@ on long texts.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Iterator
 
 import attrs
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import LCSseq, Levenshtein
 
 MIN_BUDGET = 5
 BUDGET_SHARE = 20
@@ -57,23 +58,32 @@ class ApproximateSearch:
         if self.budget <= 0 or not self.needle:
             return []
         m, k = len(self.needle), self.budget
-        prefilter = 4 * k
-        scored: list[tuple[int, int]] = []
+        # A span within k edits keeps at least m - k of the quote's characters in order,
+        # so a diagonal whose surroundings share fewer cannot hold one.
+        needed = m - k
+        promising: list[tuple[int, int]] = []
         for diagonal in self._new_diagonals(lo, hi):
-            window = self.haystack[max(0, diagonal) : max(0, diagonal + m)]
-            rough = Levenshtein.distance(self.needle, window, score_cutoff=prefilter)
-            if rough <= prefilter:
-                scored.append((rough, diagonal))
-        scored.sort()
+            start = max(0, diagonal - k)
+            around = self.haystack[start : max(start, diagonal + m + 2 * k)]
+            common = LCSseq.similarity(self.needle, around, score_cutoff=needed)
+            if common >= needed:
+                promising.append((-common, diagonal))
+        promising.sort()
         hits: list[FuzzyHit] = []
-        for _rough, diagonal in scored:
-            if any(abs(diagonal - done) <= k // 2 for done in self._aligned):
+        for _common, diagonal in promising:
+            if self._covered(diagonal):
                 continue
-            self._aligned.append(diagonal)
+            insort(self._aligned, diagonal)
             hit = self._align(diagonal)
             if hit.distance <= k and all((h.start, h.end) != (hit.start, hit.end) for h in hits):
                 hits.append(hit)
         return hits
+
+    def _covered(self, diagonal: int) -> bool:
+        """Whether a diagonal this close has been aligned already."""
+        at = bisect_left(self._aligned, diagonal)
+        near = self._aligned[max(0, at - 1) : at + 1]
+        return any(abs(diagonal - done) <= self.budget // 2 for done in near)
 
     def _new_diagonals(self, lo: int, hi: int) -> Iterator[int]:
         m, k = len(self.needle), self.budget
@@ -101,7 +111,7 @@ class ApproximateSearch:
         starts = range(max(0, diagonal - k), max(0, min(size - 1, diagonal + k)) + 1)
         start = min(starts, key=lambda i: (self._distance(i, i + m), abs(i - diagonal)))
         ends = range(start + max(1, m - k), min(size, start + m + k) + 1)
-        end = min(ends, key=lambda j: (self._distance(start, j), abs(j - start - m)), default=start + m)
+        end = min(ends, key=lambda j: (self._distance(start, j), abs(j - start - m)), default=size)
         starts = range(max(0, end - m - k), max(0, end - max(1, m - k)) + 1)
         start = min(starts, key=lambda i: (self._distance(i, end), abs(i - start)), default=start)
         return FuzzyHit(start, end, self._distance(start, end))

@@ -85,8 +85,16 @@ def _anchored_items(
             log.warning("%s: dropping item %d: %s", task, index, exc)
             continue
         if anchor.corrected:
-            log.debug("%s: item %d moved from %d-%d to %d-%d (%s)", task, index, start, end,
-                      anchor.start, anchor.end, anchor.method)
+            log.debug(
+                "%s: item %d moved from %d-%d to %d-%d (%s)",
+                task,
+                index,
+                start,
+                end,
+                anchor.start,
+                anchor.end,
+                anchor.method,
+            )
         yield anchor, item
 
 
@@ -118,7 +126,10 @@ def _identity(match: AnchoredMatch) -> tuple[object, ...]:
 def parse_comments(reply: str, text: str) -> list[CommentMatch]:
     """Comments in ``reply``, anchored in ``text``."""
     return _parse(
-        reply, text, "comments", _Keys(texts=("comment",)),
+        reply,
+        text,
+        "comments",
+        _Keys(texts=("comment",)),
         lambda anchor, item: CommentMatch(anchor=anchor, comment=item["comment"].strip()),
     )
 
@@ -131,7 +142,10 @@ def parse_highlights(reply: str, text: str) -> list[HighlightMatch]:
 def parse_assessments(reply: str, text: str) -> list[AssessmentMatch]:
     """Assessments in ``reply``, anchored in ``text``."""
     return _parse(
-        reply, text, "assessments", _Keys(texts=("assessment",)),
+        reply,
+        text,
+        "assessments",
+        _Keys(texts=("assessment",)),
         lambda anchor, item: AssessmentMatch(anchor=anchor, assessment=item["assessment"].strip()),
     )
 
@@ -139,7 +153,10 @@ def parse_assessments(reply: str, text: str) -> list[AssessmentMatch]:
 def parse_tags(reply: str, text: str, schema_id: str, category: str) -> list[TagMatch]:
     """Passages of ``category`` in ``reply``, anchored in ``text``."""
     return _parse(
-        reply, text, f"tags ({schema_id}/{category})", _Keys(),
+        reply,
+        text,
+        f"tags ({schema_id}/{category})",
+        _Keys(),
         lambda anchor, _item: TagMatch(anchor=anchor, schema_id=schema_id, category=category),
     )
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
+
+import attrs
 
 from semiont_jobs.application.detection.entities import EntityType
 from semiont_jobs.application.detection.tag_schemas import TagCategory, TagSchema
@@ -58,8 +60,37 @@ def _density(density: float | None, noun: str, usual: str) -> str:
     return f"Aim for about {_number(density)} {noun} per 2000 words of text."
 
 
-def _instructed(verb: str, instructions: str) -> str:
-    return f"{verb} passages of the text below, following these instructions:\n\n{instructions.strip()}"
+@attrs.frozen(kw_only=True)
+class _PassageTask:
+    """What one kind of passage prompt says, apart from the text and the options."""
+
+    verb: str
+    task: str
+    guidance: tuple[str, ...]
+    noun: str
+    usual_density: str
+    extra_field: str | None
+    example: str
+    tones: Mapping[Any, str] = attrs.field(factory=dict)
+
+    def prompt(self, content: str, instructions: str | None, tone: str | None, density: float | None) -> str:
+        if instructions:
+            task = f"{self.verb} passages of the text below, following these instructions:\n\n"
+            task += instructions.strip()
+            guidance = ["Quote only passages the instructions call for."]
+        else:
+            task, guidance = self.task, list(self.guidance)
+        if tone:
+            guidance.append(f"Write in a {tone} tone: {self.tones.get(tone, tone)}.")
+        guidance.append(_density(density, self.noun, self.usual_density))
+        return _anchored_prompt(
+            task=task,
+            guidance=guidance,
+            text=content[:CONTENT_LIMIT],
+            noun=self.noun,
+            extra_field=self.extra_field,
+            example=self.example,
+        )
 
 
 def _anchored_prompt(
@@ -74,85 +105,80 @@ def _anchored_prompt(
     )
 
 
+_COMMENTS: Final = _PassageTask(
+    verb="Comment on",
+    task="Find passages of the text below that a reader would understand better with a short comment: "
+    "background, a definition, a clarification, or a link to related ideas.",
+    guidance=(
+        "Prefer technical terms, named people, events, works and ideas that need context.",
+        "Each comment must add something the passage does not already say.",
+        "Keep each comment to one to three sentences.",
+    ),
+    noun="comments",
+    usual_density="three to eight",
+    extra_field='- "comment": your comment on the passage',
+    example='[{"exact": "the Treaty of Westphalia", "start": 210, "end": 234, '
+    '"prefix": "brought to an end by ", "suffix": " in 1648, which", '
+    '"comment": "The peace settlements of 1648 that ended the Thirty Years\' War."}]',
+    tones=COMMENT_TONES,
+)
+_HIGHLIGHTS: Final = _PassageTask(
+    verb="Highlight",
+    task="Find the passages of the text below that a careful reader would mark as most important.",
+    guidance=(
+        "Prefer central claims, findings, conclusions, definitions, decisions and striking statements.",
+        "Be selective: a highlight should matter, not merely be interesting.",
+    ),
+    noun="highlights",
+    usual_density="three to eight",
+    extra_field=None,
+    example='[{"exact": "the bridge will close to traffic from 1 May", "start": 88, "end": 131, '
+    '"prefix": "The council confirmed that ", "suffix": " while repairs are"}]',
+)
+_ASSESSMENTS: Final = _PassageTask(
+    verb="Assess",
+    task="Find passages of the text below that make claims, arguments or conclusions worth evaluating, "
+    "and assess each: how well supported, how sound, what follows from it.",
+    guidance=(
+        "Judge the evidence and the reasoning, not just the topic.",
+        "Each assessment must help the reader form a judgement, not restate the passage.",
+        "Keep each assessment to one to three sentences.",
+    ),
+    noun="assessments",
+    usual_density="two to six",
+    extra_field='- "assessment": your assessment of the passage',
+    example='[{"exact": "sales doubled because of the new logo", "start": 57, "end": 94, '
+    '"prefix": "The report concludes that ", "suffix": ", although the", '
+    '"assessment": "Causation is asserted, not shown: the same quarter saw a price cut."}]',
+    tones=ASSESSMENT_TONES,
+)
+
+
 def build_comment_prompt(
-    content: str, instructions: str | None = None, tone: CommentTone | None = None,
+    content: str,
+    instructions: str | None = None,
+    tone: CommentTone | None = None,
     density: float | None = None,
 ) -> str:
     """Ask for passages worth a comment, and the comment on each."""
-    if instructions:
-        task = _instructed("Comment on", instructions)
-        guidance = ["Quote only passages the instructions call for."]
-    else:
-        task = (
-            "Find passages of the text below that a reader would understand better with a short comment: "
-            "background, a definition, a clarification, or a link to related ideas."
-        )
-        guidance = [
-            "Prefer technical terms, named people, events, works and ideas that need context.",
-            "Each comment must add something the passage does not already say.",
-            "Keep each comment to one to three sentences.",
-        ]
-    if tone:
-        guidance.append(f"Write in a {tone} tone: {COMMENT_TONES.get(tone, tone)}.")
-    guidance.append(_density(density, "comments", "three to eight"))
-    return _anchored_prompt(
-        task=task, guidance=guidance, text=content[:CONTENT_LIMIT], noun="comments",
-        extra_field='- "comment": your comment on the passage',
-        example='[{"exact": "the Treaty of Westphalia", "start": 210, "end": 234, '
-        '"prefix": "brought to an end by ", "suffix": " in 1648, which", '
-        '"comment": "The peace settlements of 1648 that ended the Thirty Years\' War."}]',
-    )
+    return _COMMENTS.prompt(content, instructions, tone, density)
 
 
 def build_highlight_prompt(
     content: str, instructions: str | None = None, density: float | None = None
 ) -> str:
     """Ask for passages worth highlighting."""
-    if instructions:
-        task = _instructed("Highlight", instructions)
-        guidance = ["Quote only passages the instructions call for."]
-    else:
-        task = "Find the passages of the text below that a careful reader would mark as most important."
-        guidance = [
-            "Prefer central claims, findings, conclusions, definitions, decisions and striking statements.",
-            "Be selective: a highlight should matter, not merely be interesting.",
-        ]
-    guidance.append(_density(density, "highlights", "three to eight"))
-    return _anchored_prompt(
-        task=task, guidance=guidance, text=content[:CONTENT_LIMIT], noun="highlights", extra_field=None,
-        example='[{"exact": "the bridge will close to traffic from 1 May", "start": 88, "end": 131, '
-        '"prefix": "The council confirmed that ", "suffix": " while repairs are"}]',
-    )
+    return _HIGHLIGHTS.prompt(content, instructions, None, density)
 
 
 def build_assessment_prompt(
-    content: str, instructions: str | None = None, tone: AssessmentTone | None = None,
+    content: str,
+    instructions: str | None = None,
+    tone: AssessmentTone | None = None,
     density: float | None = None,
 ) -> str:
     """Ask for passages worth assessing, and the assessment of each."""
-    if instructions:
-        task = _instructed("Assess", instructions)
-        guidance = ["Quote only passages the instructions call for."]
-    else:
-        task = (
-            "Find passages of the text below that make claims, arguments or conclusions worth evaluating, "
-            "and assess each: how well supported, how sound, what follows from it."
-        )
-        guidance = [
-            "Judge the evidence and the reasoning, not just the topic.",
-            "Each assessment must help the reader form a judgement, not restate the passage.",
-            "Keep each assessment to one to three sentences.",
-        ]
-    if tone:
-        guidance.append(f"Write in a {tone} tone: {ASSESSMENT_TONES.get(tone, tone)}.")
-    guidance.append(_density(density, "assessments", "two to six"))
-    return _anchored_prompt(
-        task=task, guidance=guidance, text=content[:CONTENT_LIMIT], noun="assessments",
-        extra_field='- "assessment": your assessment of the passage',
-        example='[{"exact": "sales doubled because of the new logo", "start": 57, "end": 94, '
-        '"prefix": "The report concludes that ", "suffix": ", although the", '
-        '"assessment": "Causation is asserted, not shown: the same quarter saw a price cut."}]',
-    )
+    return _ASSESSMENTS.prompt(content, instructions, tone, density)
 
 
 def build_tag_prompt(content: str, schema: TagSchema, category: TagCategory) -> str:
@@ -171,7 +197,11 @@ def build_tag_prompt(content: str, schema: TagSchema, category: TagCategory) -> 
         "Prefer precision: most documents have between none and five passages per role.",
     ]
     return _anchored_prompt(
-        task=task, guidance=guidance, text=content, noun="tagged passages", extra_field=None,
+        task=task,
+        guidance=guidance,
+        text=content,
+        noun="tagged passages",
+        extra_field=None,
         example='[{"exact": "Was the landlord bound to repair the stairs?", "start": 112, "end": 156, '
         '"prefix": "The question before us: ", "suffix": " The lease says"}]',
     )
