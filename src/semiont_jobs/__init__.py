@@ -21,6 +21,15 @@ from semiont_jobs.application import (
     new_job_id,
     utc_now,
 )
+from semiont_jobs.application.workers import (
+    AssessmentAnnotationWorker,
+    BackendSettings,
+    CommentAnnotationWorker,
+    GenerationWorker,
+    HighlightAnnotationWorker,
+    ReferenceAnnotationWorker,
+    TagAnnotationWorker,
+)
 from semiont_jobs.codec import (
     job_from_dict,
     job_from_json,
@@ -122,6 +131,13 @@ from semiont_jobs.ports import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "AssessmentAnnotationWorker",
+    "BackendSettings",
+    "CommentAnnotationWorker",
+    "GenerationWorker",
+    "HighlightAnnotationWorker",
+    "ReferenceAnnotationWorker",
+    "TagAnnotationWorker",
     "DEFAULT_CONFIG",
     "DEFAULT_MAX_RETRIES",
     "FINISHED_STATUSES",

@@ -1,112 +1,19 @@
-"""Generation worker: prompt, yield:create answered for this request only, linking, failures."""
+"""Generation worker: prompt, yield:create answered for this request only, linking, concurrency."""
 
 from __future__ import annotations
-
-import asyncio
-from typing import Any
 
 import pytest
 
 from semiont_jobs import (
-    AnnotationId,
     CompleteJob,
-    FailedJob,
     GenerationContext,
-    GenerationParams,
     GenerationResult,
-    InferenceError,
     ResourceId,
     ScriptedInferenceClient,
     SourceContext,
-    WorkerSettings,
 )
-from semiont_jobs.application.workers import GenerationWorker
-from semiont_jobs.ports.event_bus import Event
-from tests.unit.workers.rig import BACKEND, FAST, TWO_AT_ONCE, Expect, Rig, slow_responder
-
-REFERENCE = "https://kb.example.org/annotations/ref-ann-1"
-ANNOTATION = {
-    "id": REFERENCE,
-    "motivation": "linking",
-    "target": {
-        "source": "https://kb.example.org/resources/src-1",
-        "selector": [
-            {"type": "TextPositionSelector", "start": 0, "end": 12},
-            {"type": "TextQuoteSelector", "exact": "Ada Lovelace"},
-        ],
-    },
-    "body": [{"type": "TextualBody", "value": "Person", "purpose": "tagging"}],
-}
-CONTEXT = GenerationContext(
-    source_context=SourceContext(before="In 1843 ", selected="Ada Lovelace", after=" published her notes")
-)
-MARKDOWN = "# Ada Lovelace\n\nAda Lovelace wrote the first published program."
-
-
-def params(source: str = "src-1", **overrides: Any) -> GenerationParams:
-    fields: dict[str, Any] = {
-        "reference_id": AnnotationId(REFERENCE),
-        "source_resource_id": ResourceId(source),
-        "source_resource_name": "Computing pioneers",
-        "annotation": ANNOTATION,
-        "context": CONTEXT,
-    }
-    return GenerationParams(**(fields | overrides))
-
-
-def request_ids() -> Any:
-    counter = iter(range(1, 1000))
-    return lambda: f"req-{next(counter)}"
-
-
-class Backend:
-    """Answers each yield:create, after ``delay``, with a resource named after the request."""
-
-    def __init__(self, rig: Rig, *, delay: float = 0.0, foreign_first: bool = False) -> None:
-        self.rig = rig
-        self.delay = delay
-        self.foreign_first = foreign_first
-        self.requests: list[dict[str, Any]] = []
-        self.tasks: set[asyncio.Task[None]] = set()
-
-    async def attach(self) -> None:
-        await self.rig.bus.subscribe("yield:create", self.on_create)
-
-    async def on_create(self, event: Event) -> None:
-        self.requests.append(event.payload)
-        if self.foreign_first:
-            await self.rig.bus.publish(
-                "yield:created", {"resourceId": "res-foreign", "requestId": "someone-else"}
-            )
-            await self.rig.bus.publish("yield:created", {"resourceId": "res-no-request-id"})
-        task = asyncio.create_task(self.answer(event.payload))
-        self.tasks.add(task)
-
-    async def answer(self, request: dict[str, Any]) -> None:
-        await asyncio.sleep(self.delay)
-        await self.rig.bus.publish(
-            "yield:created", {"resourceId": f"new-{request['requestId']}", "requestId": request["requestId"]}
-        )
-
-
-def worker(
-    rig: Rig, model: ScriptedInferenceClient, settings: WorkerSettings = FAST, **kw: Any
-) -> GenerationWorker:
-    return GenerationWorker(rig.queue, rig.bus, model, BACKEND, settings, request_ids=request_ids(), **kw)
-
-
-def gen_progress(e: Expect, stage: str, pct: int, message: str) -> list[Any]:
-    return [
-        e.progress(pct, {"currentStep": stage, "message": message}),
-        e.scoped(
-            "yield:progress",
-            status=stage,
-            referenceId=REFERENCE,
-            sourceResourceId="src-1",
-            percentage=pct,
-            message=message,
-        ),
-    ]
+from tests.unit.workers.generation_rig import MARKDOWN, REFERENCE, Backend, gen_progress, params, worker
+from tests.unit.workers.rig import TWO_AT_ONCE, Expect, Rig, slow_responder
 
 
 async def test_generation_creates_the_resource_links_the_reference_and_completes() -> None:
@@ -234,96 +141,6 @@ async def test_a_foreign_yield_created_is_ignored() -> None:
     assert job.result == GenerationResult(resource_id=ResourceId("new-req-1"), resource_name="Ada Lovelace")
     (update,) = rig.recorder.on("mark:update-body")
     assert update.payload["operations"][0]["item"]["source"] == "https://kb.example.org/resources/new-req-1"
-
-
-async def test_no_answer_in_time_fails_the_attempt_and_is_retried_with_a_new_request() -> None:
-    model = ScriptedInferenceClient([MARKDOWN, MARKDOWN])
-    rig = Rig(model)
-    await rig.submit("gen-1", "generation", params(), max_retries=2)
-    await rig.listen()
-
-    await worker(rig, model, creation_timeout=0.05).run_until_idle()
-
-    job = await rig.job("gen-1")
-    assert isinstance(job, FailedJob)
-    assert job.metadata.retry_count == 2
-    assert "requestId 'req-2'" in job.error and "within 0.05 s" in job.error
-    assert [event.payload["requestId"] for event in rig.recorder.on("yield:create")] == ["req-1", "req-2"]
-    assert "mark:update-body" not in rig.recorder.channels
-    (fail,) = rig.recorder.on("job:fail")
-    assert fail.payload["error"] == f"Resource generation failed: {job.error}"
-    assert fail.payload["resourceId"] == "src-1"
-    assert await rig.statuses() == {"failed": 1}
-
-
-async def test_yield_create_failed_for_our_request_fails_the_attempt_with_its_reason() -> None:
-    model = ScriptedInferenceClient([MARKDOWN])
-    rig = Rig(model)
-    await rig.submit("gen-1", "generation", params(), max_retries=1)
-
-    async def refuse(event: Event) -> None:
-        await rig.bus.publish("yield:create-failed", {"error": "someone else's", "requestId": "other"})
-        await rig.bus.publish(
-            "yield:create-failed", {"error": "disk full", "requestId": event.payload["requestId"]}
-        )
-
-    await rig.bus.subscribe("yield:create", refuse)
-
-    await worker(rig, model, creation_timeout=5).run_until_idle()
-
-    job = await rig.job("gen-1")
-    assert isinstance(job, FailedJob)
-    assert job.error.endswith("disk full")
-
-
-async def test_a_job_without_context_fails_at_once_without_a_model_call() -> None:
-    model = ScriptedInferenceClient([MARKDOWN])
-    rig = Rig(model)
-    await rig.submit("gen-1", "generation", params(context=None))
-    await rig.listen()
-
-    await worker(rig, model).run_until_idle()
-
-    job = await rig.job("gen-1")
-    assert isinstance(job, FailedJob)
-    assert job.metadata.retry_count == 1
-    assert "has no params.context" in job.error
-    assert model.calls == []
-    e = Expect("gen-1", "generation", "src-1")
-    assert rig.events() == [e.start(), e.fail(f"Resource generation failed: {job.error}")]
-
-
-async def test_a_model_error_is_retried_and_the_last_failure_publishes_one_job_fail() -> None:
-    overloaded = InferenceError("overloaded", provider="scripted", status=529, retryable=True)
-    model = ScriptedInferenceClient([overloaded, MARKDOWN])
-    rig = Rig(model)
-    await rig.submit("gen-1", "generation", params())
-    await rig.submit("gen-2", "generation", params(source="src-2"), max_retries=2)
-    await rig.listen()
-    await Backend(rig).attach()
-    model.add_replies(overloaded, overloaded)
-
-    await worker(rig, model).run_until_idle()
-
-    first, second = await rig.job("gen-1"), await rig.job("gen-2")
-    assert isinstance(first, CompleteJob) and first.metadata.retry_count == 1
-    assert isinstance(second, FailedJob) and second.metadata.retry_count == 2
-    fails = rig.recorder.on("job:fail")
-    assert [event.payload["jobId"] for event in fails] == ["gen-2"]
-    assert [event.payload["jobId"] for event in rig.recorder.on("job:complete")] == ["gen-1"]
-    assert await rig.statuses() == {"complete": 1, "failed": 1}
-
-
-async def test_an_empty_reply_fails_the_attempt() -> None:
-    model = ScriptedInferenceClient(["```markdown\n```"])
-    rig = Rig(model)
-    await rig.submit("gen-1", "generation", params(), max_retries=1)
-
-    await worker(rig, model).run_until_idle()
-
-    job = await rig.job("gen-1")
-    assert isinstance(job, FailedJob)
-    assert "no content" in job.error
 
 
 async def test_two_generation_jobs_at_once_each_link_their_own_resource() -> None:
