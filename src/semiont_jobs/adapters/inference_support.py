@@ -37,16 +37,16 @@ def required(setting: str, value: str | None, env_var: str | None = None) -> str
 def timeout_seconds(value: float | None) -> float:
     """``inference.timeout``, checked; :data:`DEFAULT_TIMEOUT` when None."""
     seconds = DEFAULT_TIMEOUT if value is None else value
-    if seconds <= 0:
-        raise ConfigurationError("inference.timeout", f"must be a positive number of seconds, not {seconds}")
-    return seconds
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds > 0:
+        raise ConfigurationError("inference.timeout", f"must be seconds above 0, not {seconds!r}")
+    return float(seconds)
 
 
 def retry_count(value: int | None) -> int:
     """``inference.max_retries``, checked; :data:`DEFAULT_MAX_RETRIES` when None."""
     retries = DEFAULT_MAX_RETRIES if value is None else value
-    if retries < 0:
-        raise ConfigurationError("inference.max_retries", f"must be 0 or more, not {retries}")
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise ConfigurationError("inference.max_retries", f"must be a whole number from 0, not {retries!r}")
     return retries
 
 
