@@ -155,8 +155,8 @@ def _text_of(content: object) -> str:
         return content
     if not isinstance(content, list):
         return ""
-    parts = [part.get("text") if isinstance(part, dict) else getattr(part, "text", None) for part in content]
-    return "".join(part for part in parts if isinstance(part, str))
+    texts = [part.get("text") for part in content if isinstance(part, dict) and part.get("type") == "text"]
+    return "".join(text for text in texts if isinstance(text, str))
 
 
 def _api_message(body: object) -> str | None:
