@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.contract.fake_provider_server import FakeProviderServer, HttpReply, RecordedRequest, json_reply
-from tests.contract.provider_outcomes import Failure, Outcome, Refusal, Reply
+from tests.contract.provider_outcomes import Refusal, Reply
 
 ERROR_TYPES = {
     400: "invalid_request_error",
@@ -18,14 +19,7 @@ ERROR_TYPES = {
 
 def start_fake_anthropic(api_key: str) -> FakeProviderServer:
     """A fake Messages API that accepts only ``api_key``; its base URL is ``server.url``."""
-
-    def validate(request: RecordedRequest) -> tuple[int, str] | None:
-        if request.headers.get("authorization") != f"Bearer {api_key}":
-            return 401, "invalid API key"
-        problem = _problem(request)
-        return None if problem is None else (400, problem)
-
-    return FakeProviderServer(validate, _render, _error)
+    return FakeProviderServer(api_key, _problem, _render, _error)
 
 
 def requested(body: Any) -> dict[str, Any]:
@@ -61,22 +55,17 @@ def _problem(request: RecordedRequest) -> str | None:
     return None
 
 
-def _render(outcome: Outcome, request: RecordedRequest) -> HttpReply:
-    if isinstance(outcome, Failure):
-        headers = {} if outcome.retry_after is None else {"retry-after": str(outcome.retry_after)}
-        return _error(outcome.status, outcome.message, headers)
+def _render(outcome: Reply | Refusal, request: RecordedRequest) -> HttpReply:
     if isinstance(outcome, Refusal):
         content: list[dict[str, Any]] = []
         stop, details = "refusal", {"type": "refusal", "category": None, "explanation": outcome.explanation}
         usage = {"input_tokens": 30, "output_tokens": 2}
-    elif isinstance(outcome, Reply):
+    else:
         content = [{"type": "text", "text": part} for part in outcome.parts]
         if len(content) > 1:
             content.insert(1, {"type": "thinking", "thinking": "Let me see.", "signature": "c2ln"})
         stop, details = outcome.stop, None
         usage = {"input_tokens": outcome.input_tokens, "output_tokens": outcome.output_tokens}
-    else:
-        raise AssertionError(f"the Anthropic fake cannot render {outcome!r}")
     return json_reply(
         200,
         {
@@ -93,6 +82,6 @@ def _render(outcome: Outcome, request: RecordedRequest) -> HttpReply:
     )
 
 
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> HttpReply:
+def _error(status: int, message: str, headers: Mapping[str, str]) -> HttpReply:
     kind = ERROR_TYPES.get(status, "api_error")
     return json_reply(status, {"type": "error", "error": {"type": kind, "message": message}}, headers)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.contract.fake_provider_server import FakeProviderServer, HttpReply, RecordedRequest, json_reply
-from tests.contract.provider_outcomes import Failure, Outcome, Refusal, Reply
+from tests.contract.provider_outcomes import Refusal, Reply
 
 FINISH_REASONS = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length"}
 TOKEN_LIMITS = ("max_tokens", "max_completion_tokens")
@@ -13,14 +14,7 @@ TOKEN_LIMITS = ("max_tokens", "max_completion_tokens")
 
 def start_fake_openai(api_key: str) -> FakeProviderServer:
     """A fake Chat Completions API that accepts only ``api_key``; its base URL is ``server.url + "/v1"``."""
-
-    def validate(request: RecordedRequest) -> tuple[int, str] | None:
-        if request.headers.get("authorization") != f"Bearer {api_key}":
-            return 401, "invalid API key"
-        problem = _problem(request)
-        return None if problem is None else (400, problem)
-
-    return FakeProviderServer(validate, _render, _error)
+    return FakeProviderServer(api_key, _problem, _render, _error)
 
 
 def requested(body: Any) -> dict[str, Any]:
@@ -56,22 +50,17 @@ def _problem(request: RecordedRequest) -> str | None:
     return None
 
 
-def _render(outcome: Outcome, request: RecordedRequest) -> HttpReply:
-    if isinstance(outcome, Failure):
-        headers = {} if outcome.retry_after is None else {"retry-after": str(outcome.retry_after)}
-        return _error(outcome.status, outcome.message, headers)
+def _render(outcome: Reply | Refusal, request: RecordedRequest) -> HttpReply:
     if isinstance(outcome, Refusal):
         message: dict[str, Any] = {"role": "assistant", "content": None, "refusal": outcome.explanation}
         finish, usage = "stop", (30, 2)
-    elif isinstance(outcome, Reply):
+    else:
         # Several parts come as content parts, as some compatible servers send them.
         parts = [{"type": "text", "text": part} for part in outcome.parts]
         content = outcome.parts[0] if len(outcome.parts) == 1 else parts
         message = {"role": "assistant", "content": content, "refusal": None}
         finish = FINISH_REASONS.get(outcome.stop, outcome.stop)
         usage = (outcome.input_tokens, outcome.output_tokens)
-    else:
-        raise AssertionError(f"the OpenAI fake cannot render {outcome!r}")
     return json_reply(
         200,
         {
@@ -85,7 +74,7 @@ def _render(outcome: Outcome, request: RecordedRequest) -> HttpReply:
     )
 
 
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> HttpReply:
+def _error(status: int, message: str, headers: Mapping[str, str]) -> HttpReply:
     kind = "invalid_request_error" if status < 500 else "server_error"
     error = {"message": message, "type": kind, "param": None, "code": None}
     return json_reply(status, {"error": error}, headers)

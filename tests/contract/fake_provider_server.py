@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from tests.contract.provider_outcomes import Garbled, Hang, Outcome
+from tests.contract.provider_outcomes import Failure, Garbled, Hang, Outcome, Refusal, Reply
 
 
 @attrs.frozen
@@ -35,23 +35,28 @@ def json_reply(status: int, payload: object, headers: Mapping[str, str] | None =
     return HttpReply(status, json.dumps(payload).encode(), dict(headers or {}))
 
 
-Validate = Callable[[RecordedRequest], tuple[int, str] | None]
-"""The status and message the provider refuses a request with, or None when it would accept it."""
-Render = Callable[[Outcome, RecordedRequest], HttpReply]
-"""Turns an outcome into the provider's reply to a request."""
-RenderProblem = Callable[[int, str], HttpReply]
-"""The provider's error reply with this status and message."""
+Validate = Callable[[RecordedRequest], str | None]
+"""What makes the provider refuse a request (400), or None when it would accept it."""
+Render = Callable[[Reply | Refusal, RecordedRequest], HttpReply]
+"""The provider's answer to a request."""
+RenderError = Callable[[int, str, Mapping[str, str]], HttpReply]
+"""The provider's error reply with this status, message and headers."""
 
 
 class FakeProviderServer:
-    """Serves on 127.0.0.1 until :meth:`close`; a request with no outcome queued gets a 400."""
+    """Serves on 127.0.0.1 until :meth:`close`.
 
-    def __init__(self, validate: Validate, render: Render, render_problem: RenderProblem) -> None:
+    A request without ``Authorization: Bearer <api_key>`` gets a 401, one that
+    ``validate`` finds fault with or that has no outcome queued gets a 400.
+    """
+
+    def __init__(self, api_key: str, validate: Validate, render: Render, render_error: RenderError) -> None:
         self.requests: list[RecordedRequest] = []
         self._outcomes: list[Outcome] = []
         self._lock = threading.Lock()
         self._released = threading.Event()
-        self._validate, self._render, self._render_problem = validate, render, render_problem
+        self._api_key = api_key
+        self._validate, self._render, self._render_error = validate, render, render_error
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True)
@@ -76,11 +81,16 @@ class FakeProviderServer:
         with self._lock:
             self.requests.append(request)
             outcome = self._outcomes.pop(0) if self._outcomes else None
+        if request.headers.get("authorization") != f"Bearer {self._api_key}":
+            return self._render_error(401, "invalid API key", {})
         problem = self._validate(request)
         if problem is not None:
-            return self._render_problem(*problem)
+            return self._render_error(400, problem, {})
         if outcome is None:
-            return self._render_problem(400, f"fake server has no outcome for request {len(self.requests)}")
+            return self._render_error(400, f"fake server has no outcome for request {len(self.requests)}", {})
+        if isinstance(outcome, Failure):
+            headers = {} if outcome.retry_after is None else {"retry-after": str(outcome.retry_after)}
+            return self._render_error(outcome.status, outcome.message, headers)
         if isinstance(outcome, Hang):
             self._released.wait(timeout=30)
             return None
