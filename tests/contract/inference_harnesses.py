@@ -29,6 +29,8 @@ API_KEY = "sk-test-0123456789-do-not-log"
 MAX_RETRIES = 2
 TIMEOUT = 0.3
 """Seconds a real adapter waits for a reply: short, so that a hung server fails fast."""
+HTTP_INFERENCE_ADAPTERS = ["anthropic_inference", "openai_inference"]
+"""The fixtures of the adapters that talk HTTP through an SDK."""
 
 
 class ProviderHarness(Protocol):

@@ -9,21 +9,16 @@ from __future__ import annotations
 import pytest
 
 from semiont_jobs.ports.errors import InferenceError
-from tests.contract.inference_harnesses import (  # noqa: F401  (fixtures)
-    MAX_RETRIES,
-    ProviderHarness,
-    anthropic_inference,
-    openai_inference,
-    scripted_inference,
-)
+from tests.contract.conftest import INFERENCE_CLIENT_ADAPTERS
+from tests.contract.inference_harnesses import MAX_RETRIES, ProviderHarness
 from tests.contract.provider_outcomes import Failure, Garbled, Hang, Refusal, Reply
 
 PROMPT = "Name the capital of France in one sentence."
 
 
-@pytest.fixture(params=["scripted", "anthropic", "openai"])
+@pytest.fixture(params=INFERENCE_CLIENT_ADAPTERS)
 def adapter(request: pytest.FixtureRequest) -> ProviderHarness:
-    harness: ProviderHarness = request.getfixturevalue(f"{request.param}_inference")
+    harness: ProviderHarness = request.getfixturevalue(request.param)
     return harness
 
 

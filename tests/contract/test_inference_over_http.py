@@ -10,13 +10,12 @@ import traceback
 import pytest
 
 from semiont_jobs.ports.errors import InferenceError
-from tests.contract.inference_harnesses import (  # noqa: F401  (fixtures)
+from tests.contract.inference_harnesses import (
     API_KEY,
+    HTTP_INFERENCE_ADAPTERS,
     MAX_RETRIES,
     MODEL,
     HttpProvider,
-    anthropic_inference,
-    openai_inference,
 )
 from tests.contract.provider_outcomes import Failure, Hang, Reply
 
@@ -42,9 +41,9 @@ PROVIDER_STOP_TERMS = {
 }
 
 
-@pytest.fixture(params=["anthropic", "openai"])
+@pytest.fixture(params=HTTP_INFERENCE_ADAPTERS)
 def http_adapter(request: pytest.FixtureRequest) -> HttpProvider:
-    harness: HttpProvider = request.getfixturevalue(f"{request.param}_inference")
+    harness: HttpProvider = request.getfixturevalue(request.param)
     return harness
 
 
