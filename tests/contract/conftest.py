@@ -7,9 +7,15 @@ from collections.abc import AsyncIterator
 import pytest
 
 from semiont_jobs import InMemoryEventBus, InMemoryJobStore
+from tests.contract.inference_harnesses import (  # noqa: F401  (fixtures)
+    anthropic_inference,
+    openai_inference,
+    scripted_inference,
+)
 
 JOB_STORE_ADAPTERS = ["memory_job_store"]
 EVENT_BUS_ADAPTERS = ["memory_event_bus"]
+INFERENCE_CLIENT_ADAPTERS = ["scripted_inference", "anthropic_inference", "openai_inference"]
 
 
 @pytest.fixture

@@ -31,7 +31,8 @@ class ScriptedInferenceClient:
 
     A reply may be a string, an :class:`InferenceResponse` or an exception to raise.
     Every call is recorded in :attr:`calls`. When a list of replies runs out, the
-    call raises :class:`InferenceError` rather than inventing an answer.
+    call raises :class:`InferenceError` rather than inventing an answer. Like a real
+    model, an empty reply raises and a refusal raises from :meth:`generate_text`.
     """
 
     def __init__(self, replies: Iterable[Reply] | Responder = ()) -> None:
@@ -49,7 +50,8 @@ class ScriptedInferenceClient:
         self._replies.extend(replies)
 
     async def generate_text(self, prompt: str, max_tokens: int, temperature: float) -> str:
-        return (await self.generate_text_with_metadata(prompt, max_tokens, temperature)).text
+        response = await self.generate_text_with_metadata(prompt, max_tokens, temperature)
+        return response.answer(PROVIDER)
 
     async def generate_text_with_metadata(
         self, prompt: str, max_tokens: int, temperature: float
@@ -58,9 +60,9 @@ class ScriptedInferenceClient:
         reply = await self._next_reply(prompt)
         if isinstance(reply, BaseException):
             raise reply
-        if isinstance(reply, InferenceResponse):
-            return reply
-        return InferenceResponse(text=reply, stop_reason="end_turn")
+        if isinstance(reply, str):
+            reply = InferenceResponse(text=reply, stop_reason="end_turn")
+        return reply.ensure_not_empty(PROVIDER)
 
     async def _next_reply(self, prompt: str) -> Reply:
         if self._responder is not None:

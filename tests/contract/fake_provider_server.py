@@ -1,0 +1,125 @@
+"""A local HTTP server that plays queued provider outcomes, one per request, and records each request."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import attrs
+
+from tests.contract.provider_outcomes import Failure, Garbled, Hang, Outcome, Refusal, Reply
+
+
+@attrs.frozen
+class RecordedRequest:
+    """One request the server received: when, where, its headers (names lower-cased) and JSON body."""
+
+    at: float
+    path: str
+    headers: Mapping[str, str]
+    body: Any
+
+
+@attrs.frozen
+class HttpReply:
+    status: int
+    body: bytes
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+
+
+def json_reply(status: int, payload: object, headers: Mapping[str, str] | None = None) -> HttpReply:
+    return HttpReply(status, json.dumps(payload).encode(), dict(headers or {}))
+
+
+Validate = Callable[[RecordedRequest], str | None]
+"""What makes the provider refuse a request (400), or None when it would accept it."""
+Render = Callable[[Reply | Refusal, RecordedRequest], HttpReply]
+"""The provider's answer to a request."""
+RenderError = Callable[[int, str, Mapping[str, str]], HttpReply]
+"""The provider's error reply with this status, message and headers."""
+
+
+class FakeProviderServer:
+    """Serves on 127.0.0.1 until :meth:`close`.
+
+    A request without ``Authorization: Bearer <api_key>`` gets a 401, one that
+    ``validate`` finds fault with or that has no outcome queued gets a 400.
+    """
+
+    def __init__(self, api_key: str, validate: Validate, render: Render, render_error: RenderError) -> None:
+        self.requests: list[RecordedRequest] = []
+        self._outcomes: list[Outcome] = []
+        self._lock = threading.Lock()
+        self._released = threading.Event()
+        self._api_key = api_key
+        self._validate, self._render, self._render_error = validate, render, render_error
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def queue(self, *outcomes: Outcome) -> None:
+        with self._lock:
+            self._outcomes.extend(outcomes)
+
+    def close(self) -> None:
+        self._released.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def _answer(self, request: RecordedRequest) -> HttpReply | None:
+        with self._lock:
+            self.requests.append(request)
+            outcome = self._outcomes.pop(0) if self._outcomes else None
+        if request.headers.get("authorization") != f"Bearer {self._api_key}":
+            return self._render_error(401, "invalid API key", {})
+        problem = self._validate(request)
+        if problem is not None:
+            return self._render_error(400, problem, {})
+        if outcome is None:
+            return self._render_error(400, f"fake server has no outcome for request {len(self.requests)}", {})
+        if isinstance(outcome, Failure):
+            headers = {} if outcome.retry_after is None else {"retry-after": str(outcome.retry_after)}
+            return self._render_error(outcome.status, outcome.message, headers)
+        if isinstance(outcome, Hang):
+            self._released.wait(timeout=30)
+            return None
+        if isinstance(outcome, Garbled):
+            return HttpReply(200, outcome.body, {"content-type": "application/json"})
+        return self._render(outcome, request)
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("content-length") or 0))
+                try:
+                    body = json.loads(raw)
+                except ValueError:
+                    body = None
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                reply = server._answer(RecordedRequest(time.monotonic(), self.path, headers, body))
+                if reply is None:
+                    return
+                self.send_response(reply.status)
+                for name, value in {"content-type": "application/json", **reply.headers}.items():
+                    self.send_header(name, value)
+                self.send_header("content-length", str(len(reply.body)))
+                self.end_headers()
+                self.wfile.write(reply.body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler

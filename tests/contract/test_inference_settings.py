@@ -1,0 +1,186 @@
+"""How the real inference adapters take their settings: arguments, environment
+fallbacks, and clear errors for what is missing or wrong."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
+
+import pytest
+
+from semiont_jobs.adapters.anthropic import AnthropicInferenceClient
+from semiont_jobs.adapters.openai import OpenAIInferenceClient
+from semiont_jobs.adapters.openai.inference_client import LOCAL_SERVER_KEY
+from semiont_jobs.ports.errors import ConfigurationError, InferenceError
+from tests.contract.fake_anthropic import start_fake_anthropic
+from tests.contract.fake_openai import start_fake_openai
+from tests.contract.fake_provider_server import FakeProviderServer
+from tests.contract.provider_outcomes import Failure, Reply
+
+MODEL = "test-model-2"
+KEY = "sk-settings-test-key"
+ENV_VARS = ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL")
+
+Client = AnthropicInferenceClient | OpenAIInferenceClient
+ADAPTERS: dict[str, tuple[type[Client], str]] = {
+    "anthropic": (AnthropicInferenceClient, "ANTHROPIC_API_KEY"),
+    "openai": (OpenAIInferenceClient, "OPENAI_API_KEY"),
+}
+STARTERS: dict[str, Callable[[str], FakeProviderServer]] = {
+    "anthropic": start_fake_anthropic,
+    "openai": start_fake_openai,
+}
+API_PATHS = {"anthropic": "", "openai": "/v1"}
+
+
+@pytest.fixture(autouse=True)
+def no_provider_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+
+
+C = TypeVar("C", bound=Client)
+
+
+class Fakes:
+    """Starts fake provider servers and keeps clients, to close them all after the test."""
+
+    def __init__(self) -> None:
+        self.servers: list[FakeProviderServer] = []
+        self.clients: list[Client] = []
+
+    def server(self, provider: str, key: str) -> FakeProviderServer:
+        self.servers.append(STARTERS[provider](key))
+        return self.servers[-1]
+
+    def client(self, client: C) -> C:
+        self.clients.append(client)
+        return client
+
+
+@pytest.fixture
+async def fakes() -> AsyncIterator[Fakes]:
+    made = Fakes()
+    yield made
+    for client in made.clients:
+        await client.aclose()
+    for server in made.servers:
+        server.close()
+
+
+def base_url(provider: str, server: FakeProviderServer) -> str:
+    return server.url + API_PATHS[provider]
+
+
+@pytest.mark.parametrize("provider", ["anthropic", "openai"])
+class TestSettingsOfEitherAdapter:
+    def test_a_missing_model_is_named(self, provider: str) -> None:
+        adapter_class, _ = ADAPTERS[provider]
+
+        with pytest.raises(ConfigurationError) as raised:
+            adapter_class(api_key=KEY)
+
+        assert raised.value.setting == "inference.model"
+        assert "inference.model" in str(raised.value)
+
+    @pytest.mark.parametrize("key", [None, "", "   "])
+    def test_a_missing_key_is_named_with_its_variable(self, provider: str, key: str | None) -> None:
+        adapter_class, env_var = ADAPTERS[provider]
+
+        with pytest.raises(ConfigurationError) as raised:
+            adapter_class(model=MODEL, api_key=key)
+
+        assert (raised.value.setting, raised.value.env_var) == ("inference.api_key", env_var)
+        assert env_var in str(raised.value)
+
+    @pytest.mark.parametrize(
+        ("settings", "named"),
+        [
+            ({"timeout": 0}, "inference.timeout"),
+            ({"timeout": "30"}, "inference.timeout"),
+            ({"timeout": float("nan")}, "inference.timeout"),
+            ({"max_retries": -1}, "inference.max_retries"),
+            ({"max_retries": 1.5}, "inference.max_retries"),
+        ],
+    )
+    def test_a_bad_number_is_named(self, provider: str, settings: dict[str, Any], named: str) -> None:
+        adapter_class, _ = ADAPTERS[provider]
+
+        with pytest.raises(ConfigurationError) as raised:
+            adapter_class(model=MODEL, api_key=KEY, **settings)
+
+        assert raised.value.setting == named
+
+    async def test_the_key_falls_back_to_the_environment(
+        self, provider: str, monkeypatch: pytest.MonkeyPatch, fakes: Fakes
+    ) -> None:
+        adapter_class, env_var = ADAPTERS[provider]
+        server = fakes.server(provider, KEY)
+        server.queue(Reply(("ok",)))
+        monkeypatch.setenv(env_var, KEY)
+        client = fakes.client(adapter_class(model=MODEL, base_url=base_url(provider, server)))
+
+        assert await client.generate_text("hello", 20, 0.0) == "ok"
+
+    async def test_max_retries_is_given_to_the_sdk(self, provider: str, fakes: Fakes) -> None:
+        adapter_class, _ = ADAPTERS[provider]
+        server = fakes.server(provider, KEY)
+        server.queue(Failure(503), Reply(("not reached",)))
+        url = base_url(provider, server)
+        client = fakes.client(adapter_class(model=MODEL, api_key=KEY, base_url=url, max_retries=0))
+
+        with pytest.raises(InferenceError) as raised:
+            await client.generate_text("hello", 20, 0.0)
+
+        assert (raised.value.status, len(server.requests)) == (503, 1)
+
+    def test_the_repr_names_the_model_and_hides_the_key(self, provider: str) -> None:
+        adapter_class, _ = ADAPTERS[provider]
+
+        shown = repr(adapter_class(model=MODEL, api_key=KEY, base_url="http://127.0.0.1:9/v1"))
+
+        assert MODEL in shown
+        assert KEY not in shown
+
+
+class TestOpenAICompatibleServers:
+    async def test_a_server_at_a_base_url_needs_no_key(self, fakes: Fakes) -> None:
+        server = fakes.server("openai", LOCAL_SERVER_KEY)
+        server.queue(Reply(("local answer",)))
+        client = fakes.client(OpenAIInferenceClient(model="llama3.2", base_url=base_url("openai", server)))
+
+        assert await client.generate_text("hello", 20, 0.0) == "local answer"
+
+    async def test_the_base_url_falls_back_to_the_environment(
+        self, monkeypatch: pytest.MonkeyPatch, fakes: Fakes
+    ) -> None:
+        server = fakes.server("openai", KEY)
+        server.queue(Reply(("from the environment's server",)))
+        monkeypatch.setenv("OPENAI_BASE_URL", base_url("openai", server))
+        client = fakes.client(OpenAIInferenceClient(model=MODEL, api_key=KEY))
+
+        assert await client.generate_text("hello", 20, 0.0) == "from the environment's server"
+
+    @pytest.mark.parametrize(
+        ("chosen", "sent"),
+        [
+            (None, "max_tokens"),
+            ("max_tokens", "max_tokens"),
+            ("max_completion_tokens", "max_completion_tokens"),
+        ],
+    )
+    async def test_the_token_limit_goes_in_the_chosen_field(
+        self, fakes: Fakes, chosen: Any, sent: str
+    ) -> None:
+        server = fakes.server("openai", KEY)
+        server.queue(Reply(("ok",)))
+        url = base_url("openai", server)
+        client = fakes.client(
+            OpenAIInferenceClient(model=MODEL, api_key=KEY, base_url=url, max_tokens_parameter=chosen)
+        )
+
+        await client.generate_text("hello", 77, 0.0)
+
+        body = server.requests[0].body
+        assert [name for name in ("max_tokens", "max_completion_tokens") if name in body] == [sent]
+        assert body[sent] == 77
