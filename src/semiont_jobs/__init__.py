@@ -3,6 +3,7 @@
 The public API is re-exported here; see ``__all__``.
 """
 
+from semiont_jobs.adapters.filesystem import FilesystemEventBus
 from semiont_jobs.adapters.memory import (
     InMemoryContentFetcher,
     InMemoryEventBus,
@@ -159,6 +160,7 @@ __all__ = [
     "EventBusError",
     "EventHandler",
     "FailedJob",
+    "FilesystemEventBus",
     "FinishedJob",
     "GenerationContext",
     "GenerationParams",

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
-from semiont_jobs import InMemoryEventBus, InMemoryJobStore
+from semiont_jobs import FilesystemEventBus, InMemoryEventBus, InMemoryJobStore
 
 JOB_STORE_ADAPTERS = ["memory_job_store"]
-EVENT_BUS_ADAPTERS = ["memory_event_bus"]
+EVENT_BUS_ADAPTERS = ["memory_event_bus", "filesystem_event_bus"]
+DURABLE_EVENT_BUS_ADAPTERS = ["filesystem_event_bus"]
+"""Buses that keep a log: replay, cursors and delivery across processes."""
 
 
 @pytest.fixture
@@ -23,3 +26,10 @@ async def memory_job_store() -> AsyncIterator[InMemoryJobStore]:
 @pytest.fixture
 async def memory_event_bus() -> InMemoryEventBus:
     return InMemoryEventBus()
+
+
+@pytest.fixture
+async def filesystem_event_bus(tmp_path: Path) -> AsyncIterator[FilesystemEventBus]:
+    bus = FilesystemEventBus(tmp_path / "data")
+    yield bus
+    await bus.close()
