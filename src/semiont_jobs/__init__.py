@@ -3,6 +3,7 @@
 The public API is re-exported here; see ``__all__``.
 """
 
+from semiont_jobs.adapters.filesystem import FilesystemEventBus
 from semiont_jobs.adapters.memory import (
     InMemoryContentFetcher,
     InMemoryEventBus,
@@ -175,6 +176,7 @@ __all__ = [
     "EventBusError",
     "EventHandler",
     "FailedJob",
+    "FilesystemEventBus",
     "FinishedJob",
     "GenerationContext",
     "GenerationParams",

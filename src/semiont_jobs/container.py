@@ -11,6 +11,7 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
+from semiont_jobs.adapters.filesystem import FilesystemEventBus
 from semiont_jobs.adapters.memory import (
     InMemoryContentFetcher,
     InMemoryEventBus,
@@ -38,12 +39,29 @@ from semiont_jobs.ports.job_store import JobStore
 
 DEFAULT_CONFIG: dict[str, Any] = {
     "job_store": {"backend": "memory", "data_dir": "./data"},
-    "event_bus": {"backend": "memory"},
+    "event_bus": {"backend": None, "data_dir": None, "fsync": True},
     "inference": {"provider": "scripted"},
     "content": {"backend": "memory"},
     "workers": {"public_url": "", "concurrency": 1, "generation_timeout": DEFAULT_CREATION_TIMEOUT},
 }
-"""Settings every container starts from; ``config.from_dict`` overrides any of them."""
+"""Settings every container starts from; ``config.from_dict`` overrides any of them.
+
+``event_bus.backend`` unset follows ``job_store.backend`` when a bus of that name
+exists (else ``memory``); ``event_bus.data_dir`` unset is ``job_store.data_dir``.
+"""
+
+EVENT_BUS_BACKENDS = ("memory", "filesystem")
+
+
+def choose_event_bus(backend: str | None, job_store_backend: str | None) -> str:
+    """The event bus backend: the one configured, else the job store's when a bus has its name."""
+    if backend:
+        return backend
+    return job_store_backend if job_store_backend in EVENT_BUS_BACKENDS else "memory"
+
+
+def either(chosen: str | None, fallback: str | None) -> str | None:
+    return chosen or fallback
 
 
 class Container(containers.DeclarativeContainer):
@@ -59,9 +77,16 @@ class Container(containers.DeclarativeContainer):
     )
 
     memory_event_bus: providers.Provider[EventBus] = providers.Singleton(InMemoryEventBus, clock=clock)
+    filesystem_event_bus: providers.Provider[EventBus] = providers.Singleton(
+        FilesystemEventBus,
+        data_dir=providers.Callable(either, config.event_bus.data_dir, config.job_store.data_dir),
+        fsync=config.event_bus.fsync,
+        clock=clock,
+    )
     event_bus: providers.Provider[EventBus] = providers.Selector(
-        config.event_bus.backend,
+        providers.Callable(choose_event_bus, config.event_bus.backend, config.job_store.backend),
         memory=memory_event_bus,
+        filesystem=filesystem_event_bus,
     )
 
     scripted_inference_client: providers.Provider[InferenceClient] = providers.Singleton(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
-from semiont_jobs import InMemoryEventBus, InMemoryJobStore
+from semiont_jobs import FilesystemEventBus, InMemoryEventBus, InMemoryJobStore
 from tests.contract.inference_harnesses import (  # noqa: F401  (fixtures)
     anthropic_inference,
     openai_inference,
@@ -14,7 +15,9 @@ from tests.contract.inference_harnesses import (  # noqa: F401  (fixtures)
 )
 
 JOB_STORE_ADAPTERS = ["memory_job_store"]
-EVENT_BUS_ADAPTERS = ["memory_event_bus"]
+EVENT_BUS_ADAPTERS = ["memory_event_bus", "filesystem_event_bus"]
+DURABLE_EVENT_BUS_ADAPTERS = ["filesystem_event_bus"]
+"""Buses that keep a log: replay, cursors and delivery across processes."""
 INFERENCE_CLIENT_ADAPTERS = ["scripted_inference", "anthropic_inference", "openai_inference"]
 
 
@@ -29,3 +32,10 @@ async def memory_job_store() -> AsyncIterator[InMemoryJobStore]:
 @pytest.fixture
 async def memory_event_bus() -> InMemoryEventBus:
     return InMemoryEventBus()
+
+
+@pytest.fixture
+async def filesystem_event_bus(tmp_path: Path) -> AsyncIterator[FilesystemEventBus]:
+    bus = FilesystemEventBus(tmp_path / "data")
+    yield bus
+    await bus.close()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import pytest
 
 from semiont_jobs import Event, EventBus, ResourceId
-from tests.contract.conftest import EVENT_BUS_ADAPTERS
+from tests.contract.conftest import DURABLE_EVENT_BUS_ADAPTERS, EVENT_BUS_ADAPTERS
+from tests.support.bus_process import child_spec, open_bus, read_line, spawn
+from tests.support.durable import DurableEventBus
 from tests.support.events import Recorder
 
 R1 = ResourceId("res-1")
@@ -99,3 +104,110 @@ class TestEventBusContract:
         await adapter.publish("x", {"n": 2})
         await sentinel.wait_for_count(2)
         assert [e.payload["n"] for e in closed.events] == [1]
+
+
+class TestDurableEventBusContract:
+    """What a bus that keeps a log promises beyond the port: replay, cursors, other processes."""
+
+    @pytest.fixture(params=DURABLE_EVENT_BUS_ADAPTERS)
+    def adapter(self, request: pytest.FixtureRequest) -> DurableEventBus:
+        bus: DurableEventBus = request.getfixturevalue(request.param)
+        return bus
+
+    async def test_published_events_are_numbered_and_replayed_in_order(
+        self, adapter: DurableEventBus
+    ) -> None:
+        for n in range(5):
+            await adapter.publish("tick", {"n": n})
+        events = [event async for event in adapter.replay()]
+        assert [e.payload["n"] for e in events] == list(range(5))
+        seqs = [e.seq for e in events if e.seq is not None]
+        assert len(seqs) == 5
+        assert seqs == sorted(seqs) and len(set(seqs)) == 5
+
+    async def test_replay_starts_at_the_given_seq(self, adapter: DurableEventBus) -> None:
+        for n in range(5):
+            await adapter.publish("tick", {"n": n})
+        third = [e async for e in adapter.replay()][2]
+        events = [e async for e in adapter.replay(from_seq=third.seq)]
+        assert [e.payload["n"] for e in events] == [2, 3, 4]
+
+    async def test_replay_keeps_channel_scope_and_time(self, adapter: DurableEventBus) -> None:
+        await adapter.scope(R1).publish("mark:progress", {"percentage": 10})
+        await adapter.publish("job:start", {"jobId": "j1"})
+        events = [e async for e in adapter.replay()]
+        assert [(e.channel, e.scope, e.payload) for e in events] == [
+            ("mark:progress", R1, {"percentage": 10}),
+            ("job:start", None, {"jobId": "j1"}),
+        ]
+        assert all(e.time is not None for e in events)
+        assert [e.channel async for e in adapter.scope(R1).replay()] == ["mark:progress"]
+        assert [e.channel async for e in adapter.replay(channel="job:start")] == ["job:start"]
+
+    async def test_a_new_bus_on_the_same_medium_sees_the_log_and_continues_it(
+        self, adapter: DurableEventBus
+    ) -> None:
+        await adapter.publish("tick", {"n": 0})
+        other = open_bus(child_spec(adapter))
+        try:
+            await other.publish("tick", {"n": 1})
+            events = [e async for e in other.replay()]
+        finally:
+            await other.close()
+        assert [e.payload["n"] for e in events] == [0, 1]
+        assert events[0].seq is not None and events[1].seq is not None
+        assert events[1].seq > events[0].seq
+
+    async def test_a_named_consumer_resumes_after_its_acknowledged_seq(
+        self, adapter: DurableEventBus
+    ) -> None:
+        for n in range(4):
+            await adapter.publish("tick", {"n": n})
+        assert await adapter.cursor("indexer") is None
+        seen = []
+        async for event in adapter.replay(consumer="indexer"):
+            seen.append(event.payload["n"])
+            assert event.seq is not None
+            await adapter.ack("indexer", event.seq)
+            if len(seen) == 2:
+                break
+        await adapter.publish("tick", {"n": 4})
+        rest = [e.payload["n"] async for e in adapter.replay(consumer="indexer")]
+        assert (seen, rest) == ([0, 1], [2, 3, 4])
+        assert [e.payload["n"] async for e in adapter.replay(consumer="newcomer")] == [0, 1, 2, 3, 4]
+
+    async def test_follow_reads_the_backlog_then_live_events(self, adapter: DurableEventBus) -> None:
+        await adapter.publish("tick", {"n": 0})
+        received: list[int] = []
+
+        async def follow() -> None:
+            async for event in adapter.follow():
+                received.append(event.payload["n"])
+                if len(received) == 3:
+                    return
+
+        follower = asyncio.create_task(follow())
+        await adapter.publish("tick", {"n": 1})
+        await asyncio.sleep(0.05)
+        await adapter.publish("tick", {"n": 2})
+        await asyncio.wait_for(follower, 5)
+        assert received == [0, 1, 2]
+
+    @pytest.mark.slow
+    async def test_events_published_in_another_process_are_delivered(self, adapter: DurableEventBus) -> None:
+        recorder = Recorder()
+        await adapter.subscribe("load", recorder)
+        publisher = await spawn(child_spec(adapter), "publish", "child", "20")
+        assert await publisher.wait() == 0
+        await recorder.wait_for_count(20)
+        assert [e.payload for e in recorder.events] == [{"publisher": "child", "n": n} for n in range(20)]
+
+    @pytest.mark.slow
+    async def test_another_process_receives_what_this_one_publishes(self, adapter: DurableEventBus) -> None:
+        subscriber = await spawn(child_spec(adapter), "subscribe", "3")
+        assert await read_line(subscriber) == "ready"
+        for n in range(3):
+            await adapter.publish("load", {"publisher": "parent", "n": n})
+        lines = [json.loads(await read_line(subscriber)) for _ in range(3)]
+        assert await subscriber.wait() == 0
+        assert [line["payload"]["n"] for line in lines] == [0, 1, 2]

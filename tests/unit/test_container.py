@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dependency_injector import providers
 
 from semiont_jobs import (
     Container,
+    FilesystemEventBus,
     InMemoryContentFetcher,
     InMemoryEventBus,
     InMemoryJobStore,
     ScriptedInferenceClient,
 )
+from semiont_jobs.container import choose_event_bus
 
 
 def test_defaults_build_the_in_memory_adapters() -> None:
@@ -32,3 +36,30 @@ def test_an_override_reaches_the_queue() -> None:
 
 def test_containers_do_not_share_state() -> None:
     assert Container().job_store() is not Container().job_store()
+
+
+def test_the_filesystem_bus_is_chosen_by_config(tmp_path: Path) -> None:
+    container = Container()
+    container.config.from_dict({"event_bus": {"backend": "filesystem", "data_dir": str(tmp_path)}})
+    bus = container.event_bus()
+    assert isinstance(bus, FilesystemEventBus)
+    assert bus.directory == tmp_path / "events"
+    assert not bus.directory.exists(), "building the bus must not touch the disk"
+
+
+def test_the_bus_follows_the_job_store_backend_and_data_dir(tmp_path: Path) -> None:
+    assert choose_event_bus(None, "filesystem") == "filesystem"
+    assert choose_event_bus(None, "postgres") == "memory"
+    assert choose_event_bus("memory", "filesystem") == "memory"
+    container = Container()
+    container.config.from_dict({"job_store": {"data_dir": str(tmp_path)}})
+    with container.config.job_store.backend.override("filesystem"):
+        bus = container.event_bus()
+    assert isinstance(bus, FilesystemEventBus)
+    assert bus.directory == tmp_path / "events"
+
+
+def test_the_bus_stays_in_memory_beside_the_memory_store() -> None:
+    container = Container()
+    container.config.from_dict({"job_store": {"backend": "memory"}})
+    assert isinstance(container.event_bus(), InMemoryEventBus)

@@ -1,0 +1,6 @@
+"""Filesystem adapters: state kept in a data directory that several processes share."""
+
+from semiont_jobs.adapters.filesystem.event_bus import FilesystemEventBus
+from semiont_jobs.adapters.filesystem.print_events import print_events
+
+__all__ = ["FilesystemEventBus", "print_events"]
