@@ -7,11 +7,13 @@ file and connects to nothing. A larger system swaps any adapter with
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from dependency_injector import containers, providers
 
-from semiont_jobs.adapters.filesystem import FilesystemEventBus
+from semiont_jobs.adapters.filesystem import FilesystemContentFetcher, FilesystemEventBus
+from semiont_jobs.adapters.http import HttpContentFetcher
 from semiont_jobs.adapters.memory import (
     InMemoryContentFetcher,
     InMemoryEventBus,
@@ -40,14 +42,23 @@ from semiont_jobs.ports.job_store import JobStore
 DEFAULT_CONFIG: dict[str, Any] = {
     "job_store": {"backend": "memory", "data_dir": "./data"},
     "event_bus": {"backend": None, "data_dir": None, "fsync": True},
-    "inference": {"provider": "scripted"},
-    "content": {"backend": "memory"},
+    "inference": {
+        "provider": "scripted",
+        "model": None,
+        "api_key": None,
+        "base_url": None,
+        "timeout": None,
+        "max_retries": None,
+    },
+    "content": {"backend": None, "dir": None, "url": None, "token": None},
     "workers": {"public_url": "", "concurrency": 1, "generation_timeout": DEFAULT_CREATION_TIMEOUT},
 }
 """Settings every container starts from; ``config.from_dict`` overrides any of them.
 
 ``event_bus.backend`` unset follows ``job_store.backend`` when a bus of that name
 exists (else ``memory``); ``event_bus.data_dir`` unset is ``job_store.data_dir``.
+``content.backend`` unset is ``memory`` beside the memory store and ``directory``
+otherwise, reading ``content.dir`` (default ``<job_store.data_dir>/resources``).
 """
 
 EVENT_BUS_BACKENDS = ("memory", "filesystem")
@@ -62,6 +73,47 @@ def choose_event_bus(backend: str | None, job_store_backend: str | None) -> str:
 
 def either(chosen: str | None, fallback: str | None) -> str | None:
     return chosen or fallback
+
+
+def choose_content(backend: str | None, job_store_backend: str | None) -> str:
+    """The content backend: the one configured, else memory beside the memory store, else a directory."""
+    if backend:
+        return backend
+    return "memory" if job_store_backend == "memory" else "directory"
+
+
+def resources_dir(content_dir: str | None, data_dir: str | None) -> str:
+    return content_dir or str(Path(data_dir or ".") / "resources")
+
+
+def anthropic_inference_client(
+    model: str | None,
+    api_key: str | None,
+    base_url: str | None,
+    timeout: float | None,
+    max_retries: int | None,
+) -> InferenceClient:
+    """The Anthropic adapter; its SDK is imported only when this provider is chosen."""
+    from semiont_jobs.adapters.anthropic import AnthropicInferenceClient
+
+    return AnthropicInferenceClient(
+        model=model, api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
+    )
+
+
+def openai_inference_client(
+    model: str | None,
+    api_key: str | None,
+    base_url: str | None,
+    timeout: float | None,
+    max_retries: int | None,
+) -> InferenceClient:
+    """The OpenAI (or OpenAI-compatible) adapter; its SDK is imported only when chosen."""
+    from semiont_jobs.adapters.openai import OpenAIInferenceClient
+
+    return OpenAIInferenceClient(
+        model=model, api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
+    )
 
 
 class Container(containers.DeclarativeContainer):
@@ -92,15 +144,42 @@ class Container(containers.DeclarativeContainer):
     scripted_inference_client: providers.Provider[InferenceClient] = providers.Singleton(
         ScriptedInferenceClient
     )
+    anthropic_inference_client: providers.Provider[InferenceClient] = providers.Singleton(
+        anthropic_inference_client,
+        model=config.inference.model,
+        api_key=config.inference.api_key,
+        base_url=config.inference.base_url,
+        timeout=config.inference.timeout,
+        max_retries=config.inference.max_retries,
+    )
+    openai_inference_client: providers.Provider[InferenceClient] = providers.Singleton(
+        openai_inference_client,
+        model=config.inference.model,
+        api_key=config.inference.api_key,
+        base_url=config.inference.base_url,
+        timeout=config.inference.timeout,
+        max_retries=config.inference.max_retries,
+    )
     inference_client: providers.Provider[InferenceClient] = providers.Selector(
         config.inference["provider"],
         scripted=scripted_inference_client,
+        anthropic=anthropic_inference_client,
+        openai=openai_inference_client,
     )
 
     memory_content_fetcher: providers.Provider[ContentFetcher] = providers.Singleton(InMemoryContentFetcher)
+    directory_content_fetcher: providers.Provider[ContentFetcher] = providers.Singleton(
+        FilesystemContentFetcher,
+        directory=providers.Callable(resources_dir, config.content.dir, config.job_store.data_dir),
+    )
+    http_content_fetcher: providers.Provider[ContentFetcher] = providers.Singleton(
+        HttpContentFetcher, base_url=config.content.url, token=config.content.token
+    )
     content_fetcher: providers.Provider[ContentFetcher] = providers.Selector(
-        config.content.backend,
+        providers.Callable(choose_content, config.content.backend, config.job_store.backend),
         memory=memory_content_fetcher,
+        directory=directory_content_fetcher,
+        http=http_content_fetcher,
     )
 
     job_queue: providers.Provider[JobQueue] = providers.Singleton(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from dependency_injector import providers
 
 from semiont_jobs import (
+    ConfigurationError,
     Container,
     FilesystemEventBus,
     InMemoryContentFetcher,
@@ -14,6 +16,8 @@ from semiont_jobs import (
     InMemoryJobStore,
     ScriptedInferenceClient,
 )
+from semiont_jobs.adapters.filesystem import FilesystemContentFetcher
+from semiont_jobs.adapters.http import HttpContentFetcher
 from semiont_jobs.container import choose_event_bus
 
 
@@ -63,3 +67,37 @@ def test_the_bus_stays_in_memory_beside_the_memory_store() -> None:
     container = Container()
     container.config.from_dict({"job_store": {"backend": "memory"}})
     assert isinstance(container.event_bus(), InMemoryEventBus)
+
+
+def test_anthropic_without_key_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    container = Container()
+    container.config.from_dict({"inference": {"provider": "anthropic", "model": "claude-test"}})
+    with pytest.raises(ConfigurationError) as error:
+        container.inference_client()
+    assert error.value.setting == "inference.api_key"
+    assert error.value.env_var == "ANTHROPIC_API_KEY"
+
+
+def test_openai_compatible_server_is_chosen_by_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    container = Container()
+    container.config.from_dict(
+        {"inference": {"provider": "openai", "model": "llama3", "base_url": "http://127.0.0.1:11434/v1"}}
+    )
+    client = container.inference_client()
+    assert type(client).__name__ == "OpenAIInferenceClient"
+
+
+def test_content_follows_the_store(tmp_path: Path) -> None:
+    memory = Container()
+    memory.config.from_dict({"job_store": {"backend": "memory"}})
+    assert isinstance(memory.content_fetcher(), InMemoryContentFetcher)
+    on_disk = Container()
+    on_disk.config.from_dict({"job_store": {"backend": "filesystem", "data_dir": str(tmp_path)}})
+    fetcher = on_disk.content_fetcher()
+    assert isinstance(fetcher, FilesystemContentFetcher)
+    assert fetcher.directory == tmp_path / "resources"
+    explicit = Container()
+    explicit.config.from_dict({"content": {"backend": "http", "url": "http://127.0.0.1:1/api"}})
+    assert isinstance(explicit.content_fetcher(), HttpContentFetcher)

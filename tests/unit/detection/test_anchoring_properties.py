@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
@@ -57,7 +57,7 @@ def best_substring_distance(text: str, quote: str) -> int:
     )
 
 
-@SETTINGS
+@settings(SETTINGS, suppress_health_check=[HealthCheck.filter_too_much])
 @given(
     st.text(alphabet="abcdef", min_size=1, max_size=40),
     st.text(alphabet="abcdefgh", min_size=1, max_size=40),

@@ -1,0 +1,42 @@
+"""Resource contents fetched from a Semiont backend over HTTP."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import httpx
+
+from semiont_jobs.domain.ids import ResourceId
+from semiont_jobs.ports.errors import ConfigurationError, ContentError, ResourceNotFoundError
+
+ACCEPT = "text/plain, text/markdown;q=0.9, text/*;q=0.8, */*;q=0.1"
+
+
+class HttpContentFetcher:
+    """``GET <base_url>/resources/<id>`` with a bearer token; 404 is ResourceNotFoundError."""
+
+    def __init__(self, base_url: str | None, token: str | None = None, *, timeout: float = 30.0) -> None:
+        if not base_url:
+            raise ConfigurationError("content.url", "the Semiont backend URL is required for http content")
+        self.base_url = base_url.rstrip("/")
+        self._token = token
+        self._timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"HttpContentFetcher({self.base_url!r})"
+
+    async def fetch(self, resource_id: ResourceId) -> bytes:
+        url = f"{self.base_url}/resources/{quote(resource_id, safe='')}"
+        headers = {"Accept": ACCEPT}
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout) as client:
+                response = await client.get(url, headers=headers)
+        except httpx.HTTPError as exc:
+            raise ContentError(f"cannot reach {url}: {type(exc).__name__}: {exc}") from exc
+        if response.status_code == 404:
+            raise ResourceNotFoundError(resource_id, self.base_url)
+        if response.status_code >= 400:
+            raise ContentError(f"GET {url} answered {response.status_code}")
+        return response.content
