@@ -1,0 +1,1 @@
+"""The ``semiont-jobs`` command: run workers, manage the queue, the offline demo."""

@@ -1,0 +1,99 @@
+"""How the command shows jobs to people (tables) and to scripts (JSON)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from semiont_jobs.codec import format_time, job_to_dict, unstructure
+from semiont_jobs.domain.jobs import CompleteJob, FailedJob, Job, PendingJob, RunningJob
+from semiont_jobs.domain.queries import QueueStats
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def progress_percentage(job: RunningJob[Any, Any]) -> float | None:
+    """How far a running job has got, 0-100, when its progress says."""
+    progress = job.progress
+    if progress is None:
+        return None
+    percentage = getattr(progress, "percentage", None)
+    if isinstance(percentage, int | float):
+        return float(percentage)
+    total = getattr(progress, "total_entity_types", 0)
+    done = getattr(progress, "processed_entity_types", 0)
+    return 100.0 * done / total if total else None
+
+
+def progress_text(job: RunningJob[Any, Any]) -> str:
+    progress = job.progress
+    if progress is None:
+        return "starting"
+    parts = [str(getattr(progress, "stage", "") or getattr(progress, "current_entity_type", "") or "")]
+    message = getattr(progress, "message", None)
+    if message:
+        parts.append(str(message))
+    return " - ".join(part for part in parts if part)
+
+
+def _detail(job: Job) -> str:
+    if isinstance(job, RunningJob):
+        percentage = progress_percentage(job)
+        return progress_text(job) + (f" ({percentage:.0f}%)" if percentage is not None else "")
+    if isinstance(job, FailedJob):
+        return job.error
+    if isinstance(job, CompleteJob):
+        return json.dumps(unstructure(job.result)) if job.result is not None else ""
+    if isinstance(job, PendingJob) and job.last_error:
+        retry = f", retry after {format_time(job.run_after)}" if job.run_after else ""
+        return f"attempt {job.metadata.retry_count} failed: {job.last_error}{retry}"
+    return ""
+
+
+def jobs_table(jobs: Sequence[Job]) -> Table:
+    table = Table(show_edge=False, pad_edge=False)
+    for column in ("ID", "TYPE", "STATUS", "USER", "CREATED", "TRIES", "DETAIL"):
+        table.add_column(column, overflow="fold")
+    for job in jobs:
+        table.add_row(
+            job.id,
+            job.type,
+            job.status,
+            job.user_id,
+            format_time(job.metadata.created),
+            f"{job.metadata.retry_count}/{job.metadata.max_retries}",
+            _detail(job),
+        )
+    return table
+
+
+def stats_table(stats: QueueStats) -> Table:
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("STATUS")
+    table.add_column("JOBS", justify="right")
+    for name in ("pending", "running", "complete", "failed", "cancelled", "quarantined"):
+        table.add_row(name, str(getattr(stats, name)))
+    table.add_row("total", str(stats.total))
+    return table
+
+
+def stats_dict(stats: QueueStats) -> dict[str, int]:
+    return {
+        name: getattr(stats, name)
+        for name in ("pending", "running", "complete", "failed", "cancelled", "quarantined")
+    }
+
+
+def print_jobs(console: Console, jobs: Sequence[Job], as_json: bool) -> None:
+    if as_json:
+        console.print_json(dumps([job_to_dict(job) for job in jobs]))
+    elif not jobs:
+        console.print("no jobs")
+    else:
+        console.print(jobs_table(jobs))

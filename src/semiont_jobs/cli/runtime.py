@@ -1,0 +1,64 @@
+"""What every command needs: the effective configuration and a container built from it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import click
+
+from semiont_jobs.application.job_queue import JobQueue
+from semiont_jobs.cli import settings
+from semiont_jobs.container import Container
+from semiont_jobs.domain.errors import SemiontJobsError
+
+T = TypeVar("T")
+
+
+@attrs.define
+class Runtime:
+    """The resolved configuration of one invocation, and the container it builds on demand."""
+
+    flags: dict[str, Any]
+    config_file: Path | None
+    _config: dict[str, Any] | None = None
+    _container: Container | None = None
+
+    @property
+    def config(self) -> dict[str, Any]:
+        if self._config is None:
+            self._config = settings.resolve(self.flags, config_file=self.config_file)
+        return self._config
+
+    @property
+    def container(self) -> Container:
+        if self._container is None:
+            container = Container()
+            container.config.from_dict(self.config)
+            self._container = container
+        return self._container
+
+    async def open_queue(self) -> JobQueue:
+        queue = self.container.job_queue()
+        await queue.open()
+        return queue
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run ``coroutine``; our errors end the command with a one-line reason and exit code 2."""
+    try:
+        return asyncio.run(coroutine)
+    except SemiontJobsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+async def with_queue(runtime: Runtime, action: Callable[[JobQueue], Awaitable[T]]) -> T:
+    """Open the configured queue, run ``action`` on it, close it."""
+    queue = await runtime.open_queue()
+    try:
+        return await action(queue)
+    finally:
+        await queue.close()
