@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 
 from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.cli import render, settings
+from semiont_jobs.cli.demo import demo_command
 from semiont_jobs.cli.enqueue import enqueue_command
+from semiont_jobs.cli.events import events_command
 from semiont_jobs.cli.runtime import Runtime, run, with_queue
 from semiont_jobs.cli.watch import watch_jobs
 from semiont_jobs.cli.work import work_command
@@ -19,7 +20,7 @@ from semiont_jobs.codec import job_to_dict
 from semiont_jobs.domain.ids import UserId
 from semiont_jobs.domain.vocabulary import JOB_STATUSES, JOB_TYPES
 
-console = Console(highlight=False)
+console = render.make_console()
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
@@ -198,7 +199,9 @@ def watch(runtime: Runtime, job_id: str | None, interval: float) -> None:
     run(with_queue(runtime, lambda queue: watch_jobs(queue, console, job_id, interval)))
 
 
+cli.add_command(demo_command)
 cli.add_command(enqueue_command)
+cli.add_command(events_command)
 cli.add_command(work_command)
 
 

@@ -49,7 +49,10 @@ def _detail(job: Job) -> str:
     if isinstance(job, FailedJob):
         return job.error
     if isinstance(job, CompleteJob):
-        return json.dumps(unstructure(job.result)) if job.result is not None else ""
+        if job.result is None:
+            return ""
+        result = unstructure(job.result)
+        return " ".join(f"{key}={json.dumps(value, separators=(',', ':'))}" for key, value in result.items())
     if isinstance(job, PendingJob) and job.last_error:
         retry = f", retry after {format_time(job.run_after)}" if job.run_after else ""
         return f"attempt {job.metadata.retry_count} failed: {job.last_error}{retry}"
@@ -58,15 +61,18 @@ def _detail(job: Job) -> str:
 
 def jobs_table(jobs: Sequence[Job]) -> Table:
     table = Table(show_edge=False, pad_edge=False)
-    for column in ("ID", "TYPE", "STATUS", "USER", "CREATED", "TRIES", "DETAIL"):
-        table.add_column(column, overflow="fold")
+    table.add_column("ID", no_wrap=True)
+    table.add_column("TYPE", no_wrap=True)
+    table.add_column("STATUS", no_wrap=True)
+    table.add_column("CREATED", no_wrap=True)
+    table.add_column("TRIES", no_wrap=True)
+    table.add_column("DETAIL", overflow="fold", min_width=24)
     for job in jobs:
         table.add_row(
             job.id,
             job.type,
             job.status,
-            job.user_id,
-            format_time(job.metadata.created),
+            format_time(job.metadata.created)[:19].replace("T", " "),
             f"{job.metadata.retry_count}/{job.metadata.max_retries}",
             _detail(job),
         )
@@ -97,3 +103,10 @@ def print_jobs(console: Console, jobs: Sequence[Job], as_json: bool) -> None:
         console.print("no jobs")
     else:
         console.print(jobs_table(jobs))
+
+
+def make_console() -> Console:
+    """A console for tables: the terminal's width, or a wide page when output is piped."""
+    import sys
+
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)

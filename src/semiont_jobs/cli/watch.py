@@ -13,11 +13,14 @@ from semiont_jobs.cli.render import progress_percentage, progress_text
 from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob
 
 
-async def _watched(queue: JobQueue, job_id: str | None) -> list[Job]:
+async def _watched(queue: JobQueue, job_id: str | None, seen: set[str]) -> list[Job]:
+    """The watched job, or every pending and running job plus those seen before."""
     if job_id is not None:
         job = await queue.get_job(job_id)
         return [] if job is None else [job]
-    return [*await queue.list_jobs(status="running"), *await queue.list_jobs(status="pending")]
+    active = [*await queue.list_jobs(status="running"), *await queue.list_jobs(status="pending")]
+    ended = [await queue.get_job(gone) for gone in seen - {job.id for job in active}]
+    return [*active, *(job for job in ended if job is not None)]
 
 
 async def watch_jobs(queue: JobQueue, console: Console, job_id: str | None, interval: float) -> None:
@@ -32,7 +35,7 @@ async def watch_jobs(queue: JobQueue, console: Console, job_id: str | None, inte
         console=console,
     ) as progress:
         while True:
-            jobs = await _watched(queue, job_id)
+            jobs = await _watched(queue, job_id, set(bars))
             active = [job for job in jobs if isinstance(job, PendingJob | RunningJob)]
             for job in jobs:
                 _update(progress, bars, job)
