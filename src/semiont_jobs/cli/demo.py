@@ -115,11 +115,20 @@ class DemoBackend:
         )
 
 
-async def run_demo(runtime: Runtime, console: Console) -> None:
+def write_resources(runtime: Runtime) -> Path:
+    """Put the sample resources in the configured resource directory and return it."""
+    config = runtime.config
+    resources = Path(config["content"].get("dir") or Path(config["job_store"]["data_dir"]) / "resources")
+    resources.mkdir(parents=True, exist_ok=True)
+    for resource_id, text in demo_script.RESOURCES.items():
+        (resources / resource_id).write_text(text, encoding="utf-8")
+    return resources
+
+
+async def run_demo(runtime: Runtime, console: Console, resources: Path) -> None:
     config = runtime.config
     container = runtime.container
     public_url = config["workers"].get("public_url") or DEMO_URL
-    resources = Path(config["content"].get("dir") or Path(config["job_store"]["data_dir"]) / "resources")
     container.config.from_dict(
         {
             "workers": {"public_url": public_url},
@@ -130,10 +139,6 @@ async def run_demo(runtime: Runtime, console: Console) -> None:
     container.scripted_inference_client.override(
         providers.Object(ScriptedInferenceClient(demo_script.reply_to))
     )
-    resources.mkdir(parents=True, exist_ok=True)
-    for resource_id, text in demo_script.RESOURCES.items():
-        (resources / resource_id).write_text(text, encoding="utf-8")
-
     queue: JobQueue = container.job_queue()
     await queue.open()
     try:
@@ -170,4 +175,5 @@ async def run_demo(runtime: Runtime, console: Console) -> None:
 @click.pass_obj
 def demo_command(runtime: Runtime) -> None:
     """Run one job of each type with canned model replies (offline) and show the results."""
-    run(run_demo(runtime, render.make_console()))
+    resources = write_resources(runtime)
+    run(run_demo(runtime, render.make_console(), resources))

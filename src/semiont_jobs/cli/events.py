@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 import click
@@ -56,7 +57,7 @@ def events_command(
     as_json: bool,
 ) -> None:
     """Print the event log the workers published (filesystem event bus)."""
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         run(
             _print(
                 runtime,
@@ -67,5 +68,3 @@ def events_command(
                 as_json=as_json,
             )
         )
-    except KeyboardInterrupt:
-        pass
