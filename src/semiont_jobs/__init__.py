@@ -3,6 +3,7 @@
 The public API is re-exported here; see ``__all__``.
 """
 
+from semiont_jobs.adapters.filesystem import FilesystemJobStore
 from semiont_jobs.adapters.memory import (
     InMemoryContentFetcher,
     InMemoryEventBus,
@@ -159,6 +160,7 @@ __all__ = [
     "EventBusError",
     "EventHandler",
     "FailedJob",
+    "FilesystemJobStore",
     "FinishedJob",
     "GenerationContext",
     "GenerationParams",
