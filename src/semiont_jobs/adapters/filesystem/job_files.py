@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import time
+from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -106,6 +107,8 @@ class JobFiles:
         self.settle = settle
         self.quarantine_dir = root / QUARANTINE
         self.locks_dir = root / LOCKS
+        self.repaired: deque[tuple[JobId, JobStatus]] = deque()
+        """Jobs that ``locate`` moved into their status's folder, for the store to take note of."""
 
     def folder(self, status: JobStatus) -> Path:
         return self.root / status
@@ -166,6 +169,7 @@ class JobFiles:
                 log.warning("job %s found in %s/ with status %s; moving it", job_id, status, found.job.status)
                 os.replace(self.path(status, job_id), self.path(found.job.status, job_id))
                 found = attrs.evolve(found, folder=found.job.status)
+                self.repaired.append((job_id, found.folder))
             return found
         return None
 

@@ -100,6 +100,17 @@ class FilesystemJobStore:
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
             raise StoreUnavailableError(str(self.data_dir), f"{exc.strerror or exc}{where}") from exc
+        finally:
+            self._take_repairs()
+
+    def _take_repairs(self) -> None:
+        repaired = self._files.repaired
+        while repaired:
+            job_id, folder = repaired.popleft()
+            if folder == "pending":
+                self._on_pending_change({f"{job_id}.json"})
+            else:
+                self._index.remove(job_id)
 
     async def _ready(self) -> None:
         if not self._opened:
