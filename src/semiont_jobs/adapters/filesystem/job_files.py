@@ -159,8 +159,16 @@ class JobFiles:
             inode=info.st_ino,
         )
 
-    def locate(self, job_id: JobId) -> StoredJob | None:
-        """The job wherever it is, moved into its status's folder if it was left elsewhere."""
+    def locate(self, job_id: JobId, expect: JobStatus | None = None) -> StoredJob | None:
+        """The job wherever it is, moved into its status's folder if it was left elsewhere.
+
+        With ``expect``, a job found in that folder with that status is taken without
+        looking for stale copies elsewhere (a running copy only when it carries our lease).
+        """
+        if expect is not None:
+            found = self.read(expect, job_id)
+            if found is not None and found.job.status == expect and (expect != "running" or found.lease):
+                return found
         for status in PRECEDENCE:
             found = self.read(status, job_id)
             if found is None:

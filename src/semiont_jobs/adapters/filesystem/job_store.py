@@ -131,7 +131,7 @@ class FilesystemJobStore:
 
     def _lost(self, claim: Claim) -> StoredJob:
         """The claimed job as stored, if ``claim`` still holds it (call under the job's lock)."""
-        stored = self._files.locate(claim.job_id)
+        stored = self._files.locate(claim.job_id, "running")
         if stored is None:
             raise LeaseLostError(claim.job_id, "gone")
         if stored.folder != "running" or stored.lease is None or stored.lease.token != claim.token:
@@ -249,7 +249,7 @@ class FilesystemJobStore:
 
     def _update(self, job: Job, expected_status: JobStatus) -> tuple[JobStatus, int]:
         with self._locks.hold(job.id):
-            stored = self._files.locate(job.id)
+            stored = self._files.locate(job.id, expected_status)
             if stored is None or stored.folder != expected_status:
                 raise JobStateConflictError(job.id, expected_status, stored.folder if stored else None)
             lease = stored.lease if isinstance(job, RunningJob) else None
@@ -265,7 +265,7 @@ class FilesystemJobStore:
         self, candidate: PendingJob[Any], worker_id: str, lease: timedelta, now: datetime
     ) -> Claim | StoredJob | None:
         with self._locks.hold(candidate.id):
-            stored = self._files.locate(candidate.id)
+            stored = self._files.locate(candidate.id, "pending")
             if stored is None:
                 return None
             if stored.folder != "pending":
