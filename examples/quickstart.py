@@ -1,6 +1,7 @@
-"""Enqueue a job and run a custom worker on the in-memory defaults."""
+"""Enqueue a job and run a custom worker on the default filesystem store (in a temporary directory)."""
 
 import asyncio
+import tempfile
 from typing import Any
 
 from semiont_jobs import (
@@ -30,14 +31,19 @@ class WordCountWorker(JobWorker):
         return HighlightDetectionResult(highlights_found=3, highlights_created=3)
 
 
-async def main() -> None:
-    queue = Container().job_queue()
+async def main(data_dir: str) -> None:
+    container = Container()
+    container.config.job_store.data_dir.from_value(data_dir)
+    queue = container.job_queue()
+    await queue.open()
     user = JobUser(user_id=UserId("ada"), user_name="Ada", user_domain="example.org")
     job = await queue.enqueue(HighlightDetectionParams(resource_id=ResourceId("doc-1")), user)
     await WordCountWorker(queue).run_until_idle()
     done = await queue.get_job(job.id)
     print(job_to_dict(done) if done else "job vanished")
     print(await queue.get_stats())
+    await queue.close()
 
 
-asyncio.run(main())
+with tempfile.TemporaryDirectory() as scratch:
+    asyncio.run(main(scratch))

@@ -3,7 +3,7 @@
 The public API is re-exported here; see ``__all__``.
 """
 
-from semiont_jobs.adapters.filesystem import FilesystemEventBus
+from semiont_jobs.adapters.filesystem import FilesystemEventBus, FilesystemJobStore
 from semiont_jobs.adapters.memory import (
     InMemoryContentFetcher,
     InMemoryEventBus,
@@ -177,6 +177,7 @@ __all__ = [
     "EventHandler",
     "FailedJob",
     "FilesystemEventBus",
+    "FilesystemJobStore",
     "FinishedJob",
     "GenerationContext",
     "GenerationParams",

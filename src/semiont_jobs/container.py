@@ -12,7 +12,11 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
-from semiont_jobs.adapters.filesystem import FilesystemContentFetcher, FilesystemEventBus
+from semiont_jobs.adapters.filesystem import (
+    FilesystemContentFetcher,
+    FilesystemEventBus,
+    FilesystemJobStore,
+)
 from semiont_jobs.adapters.http import HttpContentFetcher
 from semiont_jobs.adapters.memory import (
     InMemoryContentFetcher,
@@ -40,7 +44,7 @@ from semiont_jobs.ports.inference_client import InferenceClient
 from semiont_jobs.ports.job_store import JobStore
 
 DEFAULT_CONFIG: dict[str, Any] = {
-    "job_store": {"backend": "memory", "data_dir": "./data"},
+    "job_store": {"backend": "filesystem", "data_dir": "./data", "fsync": True},
     "event_bus": {"backend": None, "data_dir": None, "fsync": True},
     "inference": {
         "provider": "scripted",
@@ -123,9 +127,13 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Object(utc_now)
 
     memory_job_store: providers.Provider[JobStore] = providers.Singleton(InMemoryJobStore, clock=clock)
+    filesystem_job_store: providers.Provider[JobStore] = providers.Singleton(
+        FilesystemJobStore, data_dir=config.job_store.data_dir, fsync=config.job_store.fsync, clock=clock
+    )
     job_store: providers.Provider[JobStore] = providers.Selector(
         config.job_store.backend,
         memory=memory_job_store,
+        filesystem=filesystem_job_store,
     )
 
     memory_event_bus: providers.Provider[EventBus] = providers.Singleton(InMemoryEventBus, clock=clock)

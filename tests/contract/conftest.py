@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from semiont_jobs import FilesystemEventBus, InMemoryEventBus, InMemoryJobStore
+from semiont_jobs import FilesystemEventBus, FilesystemJobStore, InMemoryEventBus, InMemoryJobStore
 from tests.contract.inference_harnesses import (  # noqa: F401  (fixtures)
     anthropic_inference,
     openai_inference,
     scripted_inference,
 )
 
-JOB_STORE_ADAPTERS = ["memory_job_store"]
+JOB_STORE_ADAPTERS = ["memory_job_store", "filesystem_job_store"]
 EVENT_BUS_ADAPTERS = ["memory_event_bus", "filesystem_event_bus"]
 DURABLE_EVENT_BUS_ADAPTERS = ["filesystem_event_bus"]
 """Buses that keep a log: replay, cursors and delivery across processes."""
@@ -24,6 +24,14 @@ INFERENCE_CLIENT_ADAPTERS = ["scripted_inference", "anthropic_inference", "opena
 @pytest.fixture
 async def memory_job_store() -> AsyncIterator[InMemoryJobStore]:
     store = InMemoryJobStore()
+    await store.open()
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+async def filesystem_job_store(tmp_path: Path) -> AsyncIterator[FilesystemJobStore]:
+    store = FilesystemJobStore(tmp_path / "data")
     await store.open()
     yield store
     await store.close()

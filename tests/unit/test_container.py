@@ -11,24 +11,62 @@ from semiont_jobs import (
     ConfigurationError,
     Container,
     FilesystemEventBus,
+    FilesystemJobStore,
     InMemoryContentFetcher,
     InMemoryEventBus,
     InMemoryJobStore,
+    JobId,
     ScriptedInferenceClient,
 )
 from semiont_jobs.adapters.filesystem import FilesystemContentFetcher
 from semiont_jobs.adapters.http import HttpContentFetcher
 from semiont_jobs.container import choose_event_bus
+from tests.support.factories import pending
 
 
-def test_defaults_build_the_in_memory_adapters() -> None:
+def container_on(data_dir: Path) -> Container:
     container = Container()
+    container.config.job_store.data_dir.from_value(str(data_dir))
+    return container
+
+
+async def test_defaults_are_the_embedded_filesystem_adapters(tmp_path: Path) -> None:
+    container = container_on(tmp_path / "data")
+    queue = container.job_queue()
+    assert isinstance(queue.store, FilesystemJobStore)
+    assert queue.store.data_dir == tmp_path / "data"
+    assert isinstance(queue.event_bus, FilesystemEventBus)
+    assert queue.event_bus.directory == tmp_path / "data" / "events"
+    assert isinstance(container.inference_client(), ScriptedInferenceClient)
+    fetcher = container.content_fetcher()
+    assert isinstance(fetcher, FilesystemContentFetcher)
+    assert fetcher.directory == tmp_path / "data" / "resources"
+    assert container.job_queue() is queue
+    await queue.open()
+    try:
+        await queue.create_job(pending("job-a"))
+        assert (tmp_path / "data" / "jobs" / "pending" / "job-a.json").is_file()
+        assert await queue.get_job(JobId("job-a")) == pending("job-a")
+    finally:
+        await queue.close()
+        await queue.event_bus.close()
+
+
+def test_building_the_defaults_touches_no_file(tmp_path: Path) -> None:
+    container = container_on(tmp_path / "data")
+    container.job_store()
+    container.event_bus()
+    container.content_fetcher()
+    assert not (tmp_path / "data").exists()
+
+
+def test_memory_backend_is_selected_by_config() -> None:
+    container = Container()
+    container.config.job_store.backend.from_value("memory")
     queue = container.job_queue()
     assert isinstance(queue.store, InMemoryJobStore)
     assert isinstance(queue.event_bus, InMemoryEventBus)
-    assert isinstance(container.inference_client(), ScriptedInferenceClient)
     assert isinstance(container.content_fetcher(), InMemoryContentFetcher)
-    assert container.job_queue() is queue
 
 
 def test_an_override_reaches_the_queue() -> None:
@@ -38,35 +76,28 @@ def test_an_override_reaches_the_queue() -> None:
         assert container.job_queue().store is mine
 
 
-def test_containers_do_not_share_state() -> None:
-    assert Container().job_store() is not Container().job_store()
+def test_containers_do_not_share_state(tmp_path: Path) -> None:
+    assert container_on(tmp_path).job_store() is not container_on(tmp_path).job_store()
 
 
 def test_the_filesystem_bus_is_chosen_by_config(tmp_path: Path) -> None:
     container = Container()
-    container.config.from_dict({"event_bus": {"backend": "filesystem", "data_dir": str(tmp_path)}})
+    container.config.from_dict(
+        {
+            "job_store": {"backend": "memory"},
+            "event_bus": {"backend": "filesystem", "data_dir": str(tmp_path)},
+        }
+    )
     bus = container.event_bus()
     assert isinstance(bus, FilesystemEventBus)
     assert bus.directory == tmp_path / "events"
     assert not bus.directory.exists(), "building the bus must not touch the disk"
 
 
-def test_the_bus_follows_the_job_store_backend_and_data_dir(tmp_path: Path) -> None:
+def test_the_bus_follows_the_job_store_backend() -> None:
     assert choose_event_bus(None, "filesystem") == "filesystem"
-    assert choose_event_bus(None, "postgres") == "memory"
+    assert choose_event_bus(None, "memory") == "memory"
     assert choose_event_bus("memory", "filesystem") == "memory"
-    container = Container()
-    container.config.from_dict({"job_store": {"data_dir": str(tmp_path)}})
-    with container.config.job_store.backend.override("filesystem"):
-        bus = container.event_bus()
-    assert isinstance(bus, FilesystemEventBus)
-    assert bus.directory == tmp_path / "events"
-
-
-def test_the_bus_stays_in_memory_beside_the_memory_store() -> None:
-    container = Container()
-    container.config.from_dict({"job_store": {"backend": "memory"}})
-    assert isinstance(container.event_bus(), InMemoryEventBus)
 
 
 def test_anthropic_without_key_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,15 +120,11 @@ def test_openai_compatible_server_is_chosen_by_config(monkeypatch: pytest.Monkey
     assert type(client).__name__ == "OpenAIInferenceClient"
 
 
-def test_content_follows_the_store(tmp_path: Path) -> None:
-    memory = Container()
-    memory.config.from_dict({"job_store": {"backend": "memory"}})
-    assert isinstance(memory.content_fetcher(), InMemoryContentFetcher)
-    on_disk = Container()
-    on_disk.config.from_dict({"job_store": {"backend": "filesystem", "data_dir": str(tmp_path)}})
-    fetcher = on_disk.content_fetcher()
-    assert isinstance(fetcher, FilesystemContentFetcher)
-    assert fetcher.directory == tmp_path / "resources"
-    explicit = Container()
-    explicit.config.from_dict({"content": {"backend": "http", "url": "http://127.0.0.1:1/api"}})
-    assert isinstance(explicit.content_fetcher(), HttpContentFetcher)
+def test_content_from_a_directory_or_a_backend(tmp_path: Path) -> None:
+    explicit_dir = Container()
+    explicit_dir.config.from_dict({"content": {"backend": "directory", "dir": str(tmp_path)}})
+    fetcher = explicit_dir.content_fetcher()
+    assert isinstance(fetcher, FilesystemContentFetcher) and fetcher.directory == tmp_path
+    http = Container()
+    http.config.from_dict({"content": {"backend": "http", "url": "http://127.0.0.1:1/api"}})
+    assert isinstance(http.content_fetcher(), HttpContentFetcher)

@@ -47,7 +47,10 @@ def test_the_container_will_not_build_workers_without_a_public_url() -> None:
 def test_the_container_builds_all_six_workers_wired_to_the_same_ports() -> None:
     container = Container()
     container.config.from_dict(
-        {"workers": {"public_url": "https://kb.example.org", "concurrency": 3, "generation_timeout": 12.5}}
+        {
+            "job_store": {"backend": "memory"},
+            "workers": {"public_url": "https://kb.example.org", "concurrency": 3, "generation_timeout": 12.5},
+        }
     )
     workers = container.workers()
     assert [type(worker) for worker in workers] == [
