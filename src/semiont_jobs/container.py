@@ -7,6 +7,7 @@ file and connects to nothing. A larger system swaps any adapter with
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from semiont_jobs.application.workers import (
     TagAnnotationWorker,
 )
 from semiont_jobs.ports.content_fetcher import ContentFetcher
+from semiont_jobs.ports.errors import ConfigurationError
 from semiont_jobs.ports.event_bus import EventBus
 from semiont_jobs.ports.inference_client import InferenceClient
 from semiont_jobs.ports.job_store import JobStore
@@ -263,3 +265,25 @@ class Container(containers.DeclarativeContainer):
         generation_worker,
     )
     """All six workers, wired; building them raises ``ConfigurationError`` without ``workers.public_url``."""
+
+
+_CHOICES: dict[str, tuple[str, bool]] = {
+    "job_store.backend": ("job_store", False),
+    "event_bus.backend": ("event_bus", True),
+    "inference.provider": ("inference_client", False),
+    "content.backend": ("content_fetcher", True),
+}
+
+
+def check_config(config: Mapping[str, Any]) -> None:
+    """Raise ``ConfigurationError`` for a backend or provider name no adapter answers to."""
+    for key, (provider, optional) in _CHOICES.items():
+        section, _, name = key.partition(".")
+        value = (config.get(section) or {}).get(name)
+        if value is None and optional:
+            continue
+        selector = getattr(Container, provider)
+        assert isinstance(selector, providers.Selector)
+        choices = sorted(selector.providers)
+        if value not in choices:
+            raise ConfigurationError(key, f"{value!r} is not one of {', '.join(choices)}")

@@ -20,7 +20,7 @@ from semiont_jobs import (
 )
 from semiont_jobs.adapters.filesystem import FilesystemContentFetcher
 from semiont_jobs.adapters.http import HttpContentFetcher
-from semiont_jobs.container import choose_event_bus
+from semiont_jobs.container import check_config, choose_event_bus
 from tests.support.factories import pending
 
 
@@ -128,3 +128,12 @@ def test_content_from_a_directory_or_a_backend(tmp_path: Path) -> None:
     http = Container()
     http.config.from_dict({"content": {"backend": "http", "url": "http://127.0.0.1:1/api"}})
     assert isinstance(http.content_fetcher(), HttpContentFetcher)
+
+
+def test_check_config_names_the_setting_and_the_choices() -> None:
+    config = {"job_store": {"backend": "sqlite"}, "inference": {"provider": "scripted"}}
+    with pytest.raises(ConfigurationError) as error:
+        check_config(config)
+    assert error.value.setting == "job_store.backend"
+    assert "'sqlite' is not one of" in str(error.value) and "filesystem" in str(error.value)
+    check_config({"job_store": {"backend": "memory"}, "inference": {"provider": "openai"}})

@@ -12,7 +12,7 @@ import click
 
 from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.cli import settings
-from semiont_jobs.container import Container
+from semiont_jobs.container import Container, check_config
 from semiont_jobs.domain.errors import SemiontJobsError
 
 T = TypeVar("T")
@@ -36,6 +36,7 @@ class Runtime:
     @property
     def container(self) -> Container:
         if self._container is None:
+            check_config(self.config)
             container = Container()
             container.config.from_dict(self.config)
             self._container = container
