@@ -112,3 +112,12 @@ def test_demo_runs_all_six_jobs_offline_and_prints_annotations(cli: Cli) -> None
     assert {"job:start", "job:complete", "mark:create", "yield:create", "yield:created"} <= channels
     creates = cli.run("events", "--channel", "mark:create", "--json").stdout.splitlines()
     assert len(creates) == len(annotations)
+
+
+def test_unusable_data_directory_is_a_one_line_error(cli: Cli) -> None:
+    blocker = cli.data_dir.parent / "not-a-directory"
+    blocker.write_text("x")
+    cli.data_dir = blocker / "data"
+    result = cli.run("stats", check=False, timeout=30)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "unavailable" in result.stderr, result.stderr
