@@ -1,10 +1,11 @@
 """Application services: the queue, the worker runtime and the annotation workers."""
 
 from semiont_jobs.application.clock import Clock, utc_now
-from semiont_jobs.application.job_queue import JOB_QUEUED, JobQueue, new_job_id
+from semiont_jobs.application.job_queue import JobQueue, new_job_id
 from semiont_jobs.application.job_worker import JobCancelledError, JobWorker
 from semiont_jobs.application.retry_policy import NO_BACKOFF, RetryPolicy
 from semiont_jobs.application.worker_settings import WorkerSettings
+from semiont_jobs.domain.events import JOB_QUEUED
 
 __all__ = [
     "JOB_QUEUED",

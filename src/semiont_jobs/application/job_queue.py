@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from semiont_jobs.application.clock import Clock, utc_now
+from semiont_jobs.domain import events
 from semiont_jobs.domain.agent import JobUser
 from semiont_jobs.domain.catalog import job_type_of_params
 from semiont_jobs.domain.ids import JobId, UserId, validate_job_id
@@ -30,7 +31,6 @@ from semiont_jobs.ports.job_store import Claim, JobFilter, JobStore
 
 log = logging.getLogger("semiont_jobs.queue")
 
-JOB_QUEUED = "job:queued"
 _CONFLICT_ATTEMPTS = 5
 
 
@@ -66,9 +66,7 @@ class JobQueue:
         log.info("job created", extra={"job_id": job.id, "job_type": job.type})
         resource_id = getattr(job.params, "resource_id", None)
         if self.event_bus is not None and resource_id is not None:
-            await self.event_bus.scope(resource_id).publish(
-                JOB_QUEUED, {"jobId": job.id, "jobType": job.type, "resourceId": resource_id}
-            )
+            await self.event_bus.scope(resource_id).publish(events.JOB_QUEUED, events.job_queued(job))
         return job
 
     async def enqueue(

@@ -14,6 +14,8 @@ from semiont_jobs.domain.jobs import Job
 from semiont_jobs.domain.params import GenerationParams
 from semiont_jobs.domain.vocabulary import JsonObject
 
+JOB_QUEUED: Final = "job:queued"
+"""Scoped to the job's resource; published when a job is created."""
 JOB_START: Final = "job:start"
 JOB_REPORT_PROGRESS: Final = "job:report-progress"
 JOB_COMPLETE: Final = "job:complete"
@@ -52,6 +54,11 @@ def _job_fields(job: Job) -> JsonObject:
         "jobId": job.id,
         "jobType": job.type,
     }
+
+
+def job_queued(job: Job) -> JsonObject:
+    """Scoped ``job:queued``: ``job`` waits in the queue."""
+    return {"jobId": job.id, "jobType": job.type, "resourceId": job_resource_id(job)}
 
 
 def job_start(job: Job) -> JsonObject:
