@@ -7,9 +7,16 @@ from collections.abc import AsyncIterator
 import pytest
 
 from semiont_jobs import InMemoryEventBus, InMemoryJobStore
+from tests.support.postgres import (  # noqa: F401  (fixtures)
+    migrated_schema,
+    pg_dsn,
+    pg_schema,
+    postgres_event_bus,
+    postgres_job_store,
+)
 
-JOB_STORE_ADAPTERS = ["memory_job_store"]
-EVENT_BUS_ADAPTERS = ["memory_event_bus"]
+JOB_STORE_ADAPTERS = ["memory_job_store", "postgres_job_store"]
+EVENT_BUS_ADAPTERS = ["memory_event_bus", "postgres_event_bus"]
 
 
 @pytest.fixture
