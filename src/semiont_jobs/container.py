@@ -17,6 +17,7 @@ from semiont_jobs.adapters.memory import (
     InMemoryJobStore,
     ScriptedInferenceClient,
 )
+from semiont_jobs.adapters.postgres import PostgresEventBus, PostgresJobStore
 from semiont_jobs.application.clock import utc_now
 from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.ports.content_fetcher import ContentFetcher
@@ -25,12 +26,17 @@ from semiont_jobs.ports.inference_client import InferenceClient
 from semiont_jobs.ports.job_store import JobStore
 
 DEFAULT_CONFIG: dict[str, Any] = {
-    "job_store": {"backend": "memory", "data_dir": "./data"},
-    "event_bus": {"backend": "memory"},
+    "job_store": {"backend": "memory", "data_dir": "./data", "dsn": None, "schema": "public"},
+    "event_bus": {"backend": "memory", "dsn": None},
     "inference": {"provider": "scripted"},
     "content": {"backend": "memory"},
 }
 """Settings every container starts from; ``config.from_dict`` overrides any of them."""
+
+
+def _first_set(*values: str | None) -> str | None:
+    """The first of ``values`` that is set (``event_bus.dsn`` falls back to ``job_store.dsn``)."""
+    return next((value for value in values if value), None)
 
 
 class Container(containers.DeclarativeContainer):
@@ -40,15 +46,26 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Object(utc_now)
 
     memory_job_store: providers.Provider[JobStore] = providers.Singleton(InMemoryJobStore, clock=clock)
+    postgres_job_store: providers.Provider[JobStore] = providers.Singleton(
+        PostgresJobStore, dsn=config.job_store.dsn, schema=config.job_store.schema
+    )
     job_store: providers.Provider[JobStore] = providers.Selector(
         config.job_store.backend,
         memory=memory_job_store,
+        postgres=postgres_job_store,
     )
 
     memory_event_bus: providers.Provider[EventBus] = providers.Singleton(InMemoryEventBus, clock=clock)
+    postgres_event_bus: providers.Provider[EventBus] = providers.Singleton(
+        PostgresEventBus,
+        dsn=providers.Callable(_first_set, config.event_bus.dsn, config.job_store.dsn),
+        schema=config.job_store.schema,
+        clock=clock,
+    )
     event_bus: providers.Provider[EventBus] = providers.Selector(
         config.event_bus.backend,
         memory=memory_event_bus,
+        postgres=postgres_event_bus,
     )
 
     scripted_inference_client: providers.Provider[InferenceClient] = providers.Singleton(
