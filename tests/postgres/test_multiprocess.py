@@ -1,9 +1,10 @@
-"""Worker processes sharing one PostgreSQL store: exactly-once execution through crashes and lost connections."""
+"""Worker processes sharing one PostgreSQL store: each job runs once through crashes and lost connections."""
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import itertools
 import os
 import signal
 import subprocess
@@ -78,7 +79,7 @@ def completions(logs: dict[int, list[tuple[str, str, float]]]) -> collections.Co
 def assert_never_concurrent(runs: dict[str, list[tuple[float, float]]]) -> None:
     for job_id, intervals in runs.items():
         ordered = sorted(intervals)
-        for (_, first_end), (second_start, _) in zip(ordered, ordered[1:], strict=False):
+        for (_, first_end), (second_start, _) in itertools.pairwise(ordered):
             assert second_start >= first_end, f"{job_id} ran twice at once: {ordered}"
 
 

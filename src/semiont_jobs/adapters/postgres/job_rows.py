@@ -1,13 +1,21 @@
-"""The SQL of the jobs table, and a job's indexed columns."""
+"""The SQL of the jobs table, a job's indexed columns, and the small queries the store repeats."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, Final
 
+import psycopg
+from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
-from semiont_jobs.codec import job_to_dict
+from semiont_jobs.codec import job_from_dict, job_to_dict
 from semiont_jobs.domain.jobs import Job, PendingJob, finished_at
+from semiont_jobs.ports.errors import LeaseLostError
+from semiont_jobs.ports.job_store import JobFilter
+
+Connection = psycopg.AsyncConnection[TupleRow]
+_BEGINNING: Final = datetime(1, 1, 1, tzinfo=UTC)
 
 _COLUMNS: Final = "id, status, type, user_id, created, run_after, finished_at, document"
 
@@ -38,18 +46,22 @@ WITH inserted AS (
 SELECT n, pg_notify(%(channel)s, '') FROM (SELECT count(*) AS n FROM inserted) AS counted WHERE n > 0"""
 
 SELECT_DOCUMENT: Final = "SELECT document FROM semiont_jobs WHERE id = %s"
-SELECT_STATUS_AND_DOCUMENT: Final = "SELECT status, document FROM semiont_jobs WHERE id = %s"
+SELECT_STATUS: Final = "SELECT status FROM semiont_jobs WHERE id = %s"
 
-UPDATE: Final = """
-WITH updated AS (
+_REPLACE: Final = """
     UPDATE semiont_jobs SET status = %(status)s, run_after = %(run_after)s, finished_at = %(finished_at)s,
         document = %(document)s,
         lease_owner = CASE WHEN %(status)s = 'running' THEN lease_owner END,
         lease_token = CASE WHEN %(status)s = 'running' THEN lease_token END,
-        lease_expires_at = CASE WHEN %(status)s = 'running' THEN lease_expires_at END
+        lease_expires_at = CASE WHEN %(status)s = 'running' THEN lease_expires_at END"""
+
+_COUNT_AND_NOTIFY: Final = """
+SELECT count(*), count(pg_notify(%(channel)s, type)) FILTER (WHERE status = 'pending') FROM written"""
+
+UPDATE: Final = f"""
+WITH written AS ({_REPLACE}
     WHERE id = %(id)s AND status = %(expected)s
-    RETURNING status, type)
-SELECT count(*), count(pg_notify(%(channel)s, type)) FILTER (WHERE status = 'pending') FROM updated"""
+    RETURNING status, type){_COUNT_AND_NOTIFY}"""
 
 _DUE: Final = "status = 'pending' AND (run_after IS NULL OR run_after <= now())"
 _OF_TYPES: Final = " AND type = ANY(%(types)s)"
@@ -93,16 +105,10 @@ UPDATE semiont_jobs SET document = %(document)s
 WHERE id = %(id)s AND status = 'running' AND lease_token = %(token)s
 RETURNING lease_expires_at"""
 
-FINISH: Final = """
-WITH finished AS (
-    UPDATE semiont_jobs SET status = %(status)s, run_after = %(run_after)s, finished_at = %(finished_at)s,
-        document = %(document)s,
-        lease_owner = CASE WHEN %(status)s = 'running' THEN lease_owner END,
-        lease_token = CASE WHEN %(status)s = 'running' THEN lease_token END,
-        lease_expires_at = CASE WHEN %(status)s = 'running' THEN lease_expires_at END
+FINISH: Final = f"""
+WITH written AS ({_REPLACE}
     WHERE id = %(id)s AND status = 'running' AND lease_token = %(token)s
-    RETURNING status, type)
-SELECT count(*), count(pg_notify(%(channel)s, type)) FILTER (WHERE status = 'pending') FROM finished"""
+    RETURNING status, type){_COUNT_AND_NOTIFY}"""
 
 
 def expired(with_types: bool) -> str:
@@ -144,3 +150,50 @@ def row_of(job: Job) -> dict[str, Any]:
         "finished_at": finished_at(job),
         "document": Jsonb(job_to_dict(job)),
     }
+
+
+async def count(conn: Connection, statement: str, params: dict[str, Any]) -> int:
+    """The first column of the statement's one row."""
+    row = await (await conn.execute(statement, params)).fetchone()
+    return int(row[0]) if row else 0
+
+
+async def status_of(conn: Connection, job_id: str) -> str | None:
+    row = await (await conn.execute(SELECT_STATUS, (job_id,))).fetchone()
+    return None if row is None else str(row[0])
+
+
+async def stored_as(conn: Connection, job: Job) -> bool:
+    """Whether the job is stored exactly as ``job`` (an earlier attempt's write went through)."""
+    row = await (await conn.execute(SELECT_DOCUMENT, (job.id,))).fetchone()
+    return row is not None and row[0] == job_to_dict(job)
+
+
+async def lease_lost(conn: Connection, job_id: str) -> LeaseLostError:
+    """Why a claim on ``job_id`` no longer holds: the job is gone, cancelled, or was recovered."""
+    status = await status_of(conn, job_id)
+    reason = "gone" if status is None else "cancelled" if status == "cancelled" else "expired"
+    return LeaseLostError(job_id, reason)
+
+
+async def claim_first_accepted(
+    conn: Connection, params: dict[str, Any], with_types: bool, accept: JobFilter, batch: int
+) -> TupleRow | None:
+    """Lock due jobs ``batch`` at a time, oldest first, and start the first one ``accept`` takes."""
+    after: tuple[datetime, int] = (_BEGINNING, -1)
+    async with conn.transaction():
+        while True:
+            page = {
+                **params,
+                "after_created": after[0],
+                "after_seq": after[1],
+                "batch": batch,
+            }
+            rows = await (await conn.execute(claim_candidates(with_types), page)).fetchall()
+            for job_id, _created, _seq, document in rows:
+                candidate = job_from_dict(document)
+                if isinstance(candidate, PendingJob) and accept(candidate):
+                    return await (await conn.execute(CLAIM_CHOSEN, {**params, "id": job_id})).fetchone()
+            if len(rows) < batch:
+                return None
+            after = (rows[-1][1], rows[-1][2])

@@ -7,7 +7,7 @@ import contextlib
 import re
 import secrets
 from collections.abc import Collection
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 import psycopg
@@ -18,7 +18,7 @@ from semiont_jobs.adapters.postgres.connection import Target
 from semiont_jobs.adapters.postgres.listener import Listener
 from semiont_jobs.adapters.postgres.migrate import migrate
 from semiont_jobs.adapters.postgres.pool import Connection, Operation, Pool, T, behind_message
-from semiont_jobs.codec import job_from_dict, job_to_dict
+from semiont_jobs.codec import job_from_dict
 from semiont_jobs.domain.ids import JobId, validate_job_id
 from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob
 from semiont_jobs.domain.queries import JobQuery, QueueStats
@@ -27,14 +27,12 @@ from semiont_jobs.ports.errors import (
     JobAlreadyExistsError,
     JobStateConflictError,
     JobStoreError,
-    LeaseLostError,
     StoreUnavailableError,
 )
 from semiont_jobs.ports.job_store import Claim, JobFilter
 
 LOST_WORKER_ERROR: Final = "the worker holding this job stopped renewing its lease"
 _DUPLICATE_KEY: Final = re.compile(r"\(id\)=\((?P<id>[^)]*)\)")
-_BEGINNING: Final = datetime(1, 1, 1, tzinfo=UTC)
 
 
 class PostgresJobStore:
@@ -130,8 +128,8 @@ class PostgresJobStore:
         row = {**q.row_of(job), "channel": self._channel}
 
         async def insert(conn: Connection, retrying: bool) -> None:
-            inserted = await self._count(conn, q.INSERT, row)
-            if not inserted and not (retrying and await self._stored_as(conn, job)):
+            inserted = await q.count(conn, q.INSERT, row)
+            if not inserted and not (retrying and await q.stored_as(conn, job)):
                 raise JobAlreadyExistsError(job.id)
 
         await self._attempt(insert)
@@ -148,7 +146,7 @@ class PostgresJobStore:
         first = next(iter(jobs))
 
         async def insert(conn: Connection, retrying: bool) -> None:
-            if retrying and await self._stored_as(conn, first):
+            if retrying and await q.stored_as(conn, first):
                 return
             await conn.execute(q.INSERT_MANY, {**columns, "channel": self._channel})
 
@@ -169,10 +167,10 @@ class PostgresJobStore:
         params = {**q.row_of(job), "expected": expected_status, "channel": self._channel}
 
         async def write(conn: Connection, retrying: bool) -> None:
-            if await self._count(conn, q.UPDATE, params) == 0:
-                if retrying and await self._stored_as(conn, job):
+            if await q.count(conn, q.UPDATE, params) == 0:
+                if retrying and await q.stored_as(conn, job):
                     return
-                raise JobStateConflictError(job.id, expected_status, await self._status(conn, job.id))
+                raise JobStateConflictError(job.id, expected_status, await q.status_of(conn, job.id))
 
         await self._attempt(write)
         if isinstance(job, PendingJob):
@@ -198,7 +196,7 @@ class PostgresJobStore:
                 return row
             if accept is None:
                 return await (await conn.execute(q.claim_oldest(with_types), params)).fetchone()
-            return await self._claim_accepted(conn, params, with_types, accept)
+            return await q.claim_first_accepted(conn, params, with_types, accept, self._claim_batch)
 
         row = await self._attempt(take)
         if row is None:
@@ -207,34 +205,13 @@ class PostgresJobStore:
         assert isinstance(job, RunningJob)
         return Claim(job=job, worker_id=worker_id, token=token, expires_at=row[1])
 
-    async def _claim_accepted(
-        self, conn: Connection, params: dict[str, Any], with_types: bool, accept: JobFilter
-    ) -> TupleRow | None:
-        after: tuple[datetime, int] = (_BEGINNING, -1)
-        async with conn.transaction():
-            while True:
-                page = {
-                    **params,
-                    "after_created": after[0],
-                    "after_seq": after[1],
-                    "batch": self._claim_batch,
-                }
-                rows = await (await conn.execute(q.claim_candidates(with_types), page)).fetchall()
-                for job_id, _created, _seq, document in rows:
-                    candidate = job_from_dict(document)
-                    if isinstance(candidate, PendingJob) and accept(candidate):
-                        return await (await conn.execute(q.CLAIM_CHOSEN, {**params, "id": job_id})).fetchone()
-                if len(rows) < self._claim_batch:
-                    return None
-                after = (rows[-1][1], rows[-1][2])
-
     async def renew(self, claim: Claim, lease: timedelta) -> Claim:
         params = {"id": claim.job_id, "token": claim.token, "lease": lease}
 
         async def extend(conn: Connection, _retrying: bool) -> datetime:
             row = await (await conn.execute(q.RENEW, params)).fetchone()
             if row is None:
-                raise await self._lost(conn, claim.job_id)
+                raise await q.lease_lost(conn, claim.job_id)
             expires_at: datetime = row[1]
             return expires_at
 
@@ -247,7 +224,7 @@ class PostgresJobStore:
         async def write(conn: Connection, _retrying: bool) -> datetime:
             row = await (await conn.execute(q.SAVE_PROGRESS, params)).fetchone()
             if row is None:
-                raise await self._lost(conn, claim.job_id)
+                raise await q.lease_lost(conn, claim.job_id)
             expires_at: datetime = row[0]
             return expires_at
 
@@ -258,10 +235,10 @@ class PostgresJobStore:
         params = {**q.row_of(job), "id": claim.job_id, "token": claim.token, "channel": self._channel}
 
         async def write(conn: Connection, retrying: bool) -> None:
-            if await self._count(conn, q.FINISH, params) == 0:
-                if retrying and await self._stored_as(conn, job):
+            if await q.count(conn, q.FINISH, params) == 0:
+                if retrying and await q.stored_as(conn, job):
                     return
-                raise await self._lost(conn, claim.job_id)
+                raise await q.lease_lost(conn, claim.job_id)
 
         await self._attempt(write)
         if isinstance(job, PendingJob):
@@ -359,24 +336,3 @@ class PostgresJobStore:
         if isinstance(exc, psycopg.OperationalError):
             return StoreUnavailableError(self.where, self._target.reason(exc))
         return JobStoreError(f"job store at {self.where} failed: {self._target.reason(exc)}")
-
-    @staticmethod
-    async def _count(conn: Connection, statement: str, params: dict[str, Any]) -> int:
-        row = await (await conn.execute(statement, params)).fetchone()
-        return int(row[0]) if row else 0
-
-    @staticmethod
-    async def _status(conn: Connection, job_id: str) -> str | None:
-        row = await (await conn.execute(q.SELECT_STATUS_AND_DOCUMENT, (job_id,))).fetchone()
-        return None if row is None else str(row[0])
-
-    @staticmethod
-    async def _stored_as(conn: Connection, job: Job) -> bool:
-        """Whether the job is stored exactly as ``job`` (an earlier attempt's write went through)."""
-        row = await (await conn.execute(q.SELECT_DOCUMENT, (job.id,))).fetchone()
-        return row is not None and row[0] == job_to_dict(job)
-
-    async def _lost(self, conn: Connection, job_id: str) -> LeaseLostError:
-        status = await self._status(conn, job_id)
-        reason = "gone" if status is None else "cancelled" if status == "cancelled" else "expired"
-        return LeaseLostError(job_id, reason)
