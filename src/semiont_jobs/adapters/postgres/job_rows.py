@@ -179,21 +179,23 @@ async def lease_lost(conn: Connection, job_id: str) -> LeaseLostError:
 async def claim_first_accepted(
     conn: Connection, params: dict[str, Any], with_types: bool, accept: JobFilter, batch: int
 ) -> TupleRow | None:
-    """Lock due jobs ``batch`` at a time, oldest first, and start the first one ``accept`` takes."""
+    """Lock due jobs ``batch`` at a time, oldest first, and start the first one ``accept`` takes.
+
+    Pipelined: BEGIN travels with the first SELECT and COMMIT with the UPDATE.
+    """
     after: tuple[datetime, int] = (_BEGINNING, -1)
-    async with conn.transaction():
-        while True:
-            page = {
-                **params,
-                "after_created": after[0],
-                "after_seq": after[1],
-                "batch": batch,
-            }
+    chosen: psycopg.AsyncCursor[TupleRow] | None = None
+    async with conn.pipeline(), conn.transaction():
+        while chosen is None:
+            page = {**params, "after_created": after[0], "after_seq": after[1], "batch": batch}
             rows = await (await conn.execute(claim_candidates(with_types), page)).fetchall()
             for job_id, _created, _seq, document in rows:
                 candidate = job_from_dict(document)
                 if isinstance(candidate, PendingJob) and accept(candidate):
-                    return await (await conn.execute(CLAIM_CHOSEN, {**params, "id": job_id})).fetchone()
-            if len(rows) < batch:
-                return None
-            after = (rows[-1][1], rows[-1][2])
+                    chosen = await conn.execute(CLAIM_CHOSEN, {**params, "id": job_id})
+                    break
+            else:
+                if len(rows) < batch:
+                    return None
+                after = (rows[-1][1], rows[-1][2])
+    return await chosen.fetchone()
