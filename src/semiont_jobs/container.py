@@ -25,6 +25,7 @@ from semiont_jobs.adapters.memory import (
     InMemoryJobStore,
     ScriptedInferenceClient,
 )
+from semiont_jobs.adapters.postgres import PostgresEventBus, PostgresJobStore
 from semiont_jobs.application.clock import utc_now
 from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.application.job_worker import JobWorker
@@ -46,8 +47,14 @@ from semiont_jobs.ports.inference_client import InferenceClient
 from semiont_jobs.ports.job_store import JobStore
 
 DEFAULT_CONFIG: dict[str, Any] = {
-    "job_store": {"backend": "filesystem", "data_dir": "./data", "fsync": True},
-    "event_bus": {"backend": None, "data_dir": None, "fsync": True},
+    "job_store": {
+        "backend": "filesystem",
+        "data_dir": "./data",
+        "fsync": True,
+        "dsn": None,
+        "schema": "public",
+    },
+    "event_bus": {"backend": None, "data_dir": None, "fsync": True, "dsn": None},
     "inference": {
         "provider": "scripted",
         "model": None,
@@ -67,7 +74,7 @@ exists (else ``memory``); ``event_bus.data_dir`` unset is ``job_store.data_dir``
 otherwise, reading ``content.dir`` (default ``<job_store.data_dir>/resources``).
 """
 
-EVENT_BUS_BACKENDS = ("memory", "filesystem")
+EVENT_BUS_BACKENDS = ("memory", "filesystem", "postgres")
 
 
 def choose_event_bus(backend: str | None, job_store_backend: str | None) -> str:
@@ -132,10 +139,14 @@ class Container(containers.DeclarativeContainer):
     filesystem_job_store: providers.Provider[JobStore] = providers.Singleton(
         FilesystemJobStore, data_dir=config.job_store.data_dir, fsync=config.job_store.fsync, clock=clock
     )
+    postgres_job_store: providers.Provider[JobStore] = providers.Singleton(
+        PostgresJobStore, dsn=config.job_store.dsn, schema=config.job_store.schema
+    )
     job_store: providers.Provider[JobStore] = providers.Selector(
         config.job_store.backend,
         memory=memory_job_store,
         filesystem=filesystem_job_store,
+        postgres=postgres_job_store,
     )
 
     memory_event_bus: providers.Provider[EventBus] = providers.Singleton(InMemoryEventBus, clock=clock)
@@ -145,10 +156,17 @@ class Container(containers.DeclarativeContainer):
         fsync=config.event_bus.fsync,
         clock=clock,
     )
+    postgres_event_bus: providers.Provider[EventBus] = providers.Singleton(
+        PostgresEventBus,
+        dsn=providers.Callable(either, config.event_bus.dsn, config.job_store.dsn),
+        schema=config.job_store.schema,
+        clock=clock,
+    )
     event_bus: providers.Provider[EventBus] = providers.Selector(
         providers.Callable(choose_event_bus, config.event_bus.backend, config.job_store.backend),
         memory=memory_event_bus,
         filesystem=filesystem_event_bus,
+        postgres=postgres_event_bus,
     )
 
     scripted_inference_client: providers.Provider[InferenceClient] = providers.Singleton(

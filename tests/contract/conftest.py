@@ -13,9 +13,16 @@ from tests.contract.inference_harnesses import (  # noqa: F401  (fixtures)
     openai_inference,
     scripted_inference,
 )
+from tests.support.postgres import (  # noqa: F401  (fixtures)
+    migrated_schema,
+    pg_dsn,
+    pg_schema,
+    postgres_event_bus,
+    postgres_job_store,
+)
 
-JOB_STORE_ADAPTERS = ["memory_job_store", "filesystem_job_store"]
-EVENT_BUS_ADAPTERS = ["memory_event_bus", "filesystem_event_bus"]
+JOB_STORE_ADAPTERS = ["memory_job_store", "filesystem_job_store", "postgres_job_store"]
+EVENT_BUS_ADAPTERS = ["memory_event_bus", "filesystem_event_bus", "postgres_event_bus"]
 DURABLE_EVENT_BUS_ADAPTERS = ["filesystem_event_bus"]
 """Buses that keep a log: replay, cursors and delivery across processes."""
 INFERENCE_CLIENT_ADAPTERS = ["scripted_inference", "anthropic_inference", "openai_inference"]
