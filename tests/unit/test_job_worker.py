@@ -18,6 +18,7 @@ from semiont_jobs import (
     InMemoryJobStore,
     JobCancelledError,
     JobQueue,
+    JobWorker,
     PendingJob,
     RetryPolicy,
     RunningJob,
@@ -282,3 +283,51 @@ async def test_starting_twice_is_an_error(queue: JobQueue) -> None:
         await worker.start()
     await worker.stop()
     await task
+
+
+class RecordingStore(InMemoryJobStore):
+    """Remembers whether each claim came with a predicate."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.predicates: list[bool] = []
+
+    async def claim(self, worker_id: str, lease: timedelta, **kwargs: Any) -> Any:
+        self.predicates.append(kwargs.get("accept") is not None)
+        return await super().claim(worker_id, lease, **kwargs)
+
+
+class TagsOnly(JobWorker):
+    job_types = frozenset({"tag-annotation"})
+
+    def worker_name(self) -> str:
+        return "tags-only"
+
+    async def execute_job(self, job: RunningJob[Any, Any]) -> Any:
+        return None
+
+
+async def test_default_filter_is_the_job_types_and_needs_no_predicate() -> None:
+    store = RecordingStore()
+    queue = JobQueue(store)
+    await queue.create_job(pending("job-h", job_type="highlight-annotation"))
+    await queue.create_job(pending("job-t", job_type="tag-annotation", offset_seconds=1))
+    await TagsOnly(queue, FAST).run_until_idle()
+    assert isinstance(await queue.get_job("job-t"), CompleteJob)
+    assert isinstance(await queue.get_job("job-h"), PendingJob)
+    assert store.predicates and not any(store.predicates)
+
+
+async def test_an_overridden_filter_is_passed_to_the_store() -> None:
+    class Picky(TagsOnly):
+        def can_process_job(self, job: PendingJob[Any]) -> bool:
+            return job.id != "job-skip"
+
+    store = RecordingStore()
+    queue = JobQueue(store)
+    await queue.create_job(pending("job-skip", job_type="tag-annotation"))
+    await queue.create_job(pending("job-take", job_type="tag-annotation", offset_seconds=1))
+    await Picky(queue, FAST).run_until_idle()
+    assert isinstance(await queue.get_job("job-take"), CompleteJob)
+    assert isinstance(await queue.get_job("job-skip"), PendingJob)
+    assert store.predicates and all(store.predicates)

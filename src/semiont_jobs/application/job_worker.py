@@ -81,9 +81,13 @@ class JobWorker(abc.ABC):
     def worker_name(self) -> str:
         """A short name for logs."""
 
-    @abc.abstractmethod
     def can_process_job(self, job: PendingJob[Any]) -> bool:
-        """Whether this worker takes ``job``."""
+        """Whether this worker takes ``job``; by default, whether its type is in ``job_types``.
+
+        Override it to look at more than the type; the store then evaluates it
+        for each candidate (a worker that only checks types claims faster).
+        """
+        return self.job_types is None or job.type in self.job_types
 
     @abc.abstractmethod
     async def execute_job(self, job: RunningJob[Any, Any]) -> Any:
@@ -185,8 +189,12 @@ class JobWorker(abc.ABC):
             self._launch(claim)
 
     async def _claim(self) -> Claim | None:
+        overridden = type(self).can_process_job is not JobWorker.can_process_job
         return await self.queue.claim_next(
-            self.worker_id, lease=self.settings.lease, types=self.job_types, predicate=self.can_process_job
+            self.worker_id,
+            lease=self.settings.lease,
+            types=self.job_types,
+            predicate=self.can_process_job if overridden else None,
         )
 
     async def _recover(self) -> None:

@@ -12,7 +12,7 @@ from semiont_jobs.application.worker_settings import WorkerSettings
 from semiont_jobs.application.workers.backend_settings import BackendSettings
 from semiont_jobs.codec import unstructure
 from semiont_jobs.domain import events
-from semiont_jobs.domain.jobs import CompleteJob, FailedJob, PendingJob, RunningJob
+from semiont_jobs.domain.jobs import CompleteJob, FailedJob, RunningJob
 from semiont_jobs.domain.vocabulary import JobType, JsonObject
 from semiont_jobs.ports.event_bus import EventBus
 
@@ -60,9 +60,6 @@ class EventPublishingWorker(JobWorker):
 
     def worker_name(self) -> str:
         return type(self).__name__
-
-    def can_process_job(self, job: PendingJob[Any]) -> bool:
-        return job.type == self.job_type
 
     @abc.abstractmethod
     async def publish_progress(self, job: RunningJob[Any, Any]) -> None:
