@@ -4,37 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from semiont_jobs.adapters.filesystem.job_files import (
-    PRECEDENCE,
-    STATUSES,
-    JobFiles,
-    Lease,
-    StoredJob,
-)
+from semiont_jobs.adapters.filesystem.job_files import PRECEDENCE, STATUSES, JobFiles, StoredJob
+from semiont_jobs.adapters.filesystem.job_leases import JobLeases
 from semiont_jobs.adapters.filesystem.job_locks import JobLocks
 from semiont_jobs.adapters.filesystem.pending_tracker import PendingTracker
 from semiont_jobs.domain.ids import JobId, validate_job_id
 from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob, finished_at
 from semiont_jobs.domain.queries import JobQuery, QueueStats
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
-from semiont_jobs.ports.errors import (
-    JobAlreadyExistsError,
-    JobStateConflictError,
-    LeaseLostError,
-    StoreUnavailableError,
-)
+from semiont_jobs.ports.errors import JobAlreadyExistsError, JobStateConflictError, StoreUnavailableError
 from semiont_jobs.ports.job_store import Claim, JobFilter
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 
-LOST_WORKER_ERROR = "the worker holding this job stopped renewing its lease"
 STALE_TEMP_SECONDS = 600.0
 
 
@@ -73,6 +61,7 @@ class FilesystemJobStore:
         self._clock = clock
         self._files = JobFiles(self.data_dir / "jobs", fsync=fsync, settle=quarantine_settle)
         self._locks = JobLocks(self._files.locks_dir)
+        self._leases = JobLeases(self._files, self._locks)
         self._pending = PendingTracker(
             self._files,
             self._locks,
@@ -97,20 +86,6 @@ class FilesystemJobStore:
     async def _ready(self) -> None:
         if not self._opened:
             await self.open()
-
-    def _lost(self, claim: Claim) -> StoredJob:
-        """The claimed job as stored, if ``claim`` still holds it (call under the job's lock)."""
-        stored = self._files.locate(claim.job_id, "running")
-        if stored is None:
-            raise LeaseLostError(claim.job_id, "gone")
-        if stored.folder != "running" or stored.lease is None or stored.lease.token != claim.token:
-            raise LeaseLostError(claim.job_id, "cancelled" if stored.folder == "cancelled" else "expired")
-        return stored
-
-    def _expired(self, stored: StoredJob, now: datetime) -> bool:
-        if stored.lease is not None:
-            return stored.lease.expires_at <= now
-        return stored.modified + self.foreign_lease <= now
 
     # -- the port -----------------------------------------------------------------------
 
@@ -171,23 +146,6 @@ class FilesystemJobStore:
         before, inode = await self._io(self._update, job, expected_status)
         self._pending.note(before, job, inode)
 
-    def _claim(
-        self, candidate: PendingJob[Any], worker_id: str, lease: timedelta, now: datetime
-    ) -> Claim | StoredJob | None:
-        with self._locks.hold(candidate.id):
-            stored = self._files.locate(candidate.id, "pending")
-            if stored is None:
-                return None
-            if stored.folder != "pending":
-                self._files.discard_superseded("pending", stored)
-                return None
-            if stored.job != candidate:
-                return stored
-            running = candidate.start(now)
-            held = Lease(worker_id=worker_id, token=secrets.token_hex(8), expires_at=now + lease)
-            self._files.store(stored, running, held)
-        return Claim(job=running, worker_id=worker_id, token=held.token, expires_at=held.expires_at)
-
     async def claim(
         self,
         worker_id: str,
@@ -203,78 +161,33 @@ class FilesystemJobStore:
             candidate = self._pending.index.best(now, types, accept)
             if candidate is None:
                 return None
-            outcome = await self._io(self._claim, candidate, worker_id, lease, now)
+            outcome = await self._io(self._leases.claim, candidate, worker_id, lease, now)
             self._pending.index.remove(candidate.id)
             if isinstance(outcome, Claim):
                 return outcome
             if outcome is not None and isinstance(outcome.job, PendingJob):
                 self._pending.index.put(outcome.job, outcome.inode)
 
-    def _renew(self, claim: Claim, lease: timedelta) -> Claim:
-        with self._locks.hold(claim.job_id):
-            stored = self._lost(claim)
-            assert isinstance(stored.job, RunningJob)
-            held = Lease(worker_id=claim.worker_id, token=claim.token, expires_at=self._clock() + lease)
-            self._files.store(stored, stored.job, held)
-        return Claim(job=stored.job, worker_id=claim.worker_id, token=claim.token, expires_at=held.expires_at)
-
     async def renew(self, claim: Claim, lease: timedelta) -> Claim:
         await self._ready()
-        return await self._io(self._renew, claim, lease)
-
-    def _save_progress(self, claim: Claim, job: RunningJob[Any, Any]) -> Claim:
-        with self._locks.hold(claim.job_id):
-            stored = self._lost(claim)
-            assert stored.lease is not None
-            self._files.store(stored, job, stored.lease)
-        return Claim(
-            job=job, worker_id=claim.worker_id, token=claim.token, expires_at=stored.lease.expires_at
-        )
+        return await self._io(self._leases.renew, claim, lease, self._clock())
 
     async def save_progress(self, claim: Claim, job: RunningJob[Any, Any]) -> Claim:
         if job.id != claim.job_id:
             raise ValueError(f"job {job.id!r} is not the claimed job {claim.job_id!r}")
         await self._ready()
-        return await self._io(self._save_progress, claim, job)
-
-    def _finish(self, claim: Claim, job: Job) -> int:
-        with self._locks.hold(claim.job_id):
-            stored = self._lost(claim)
-            return self._files.store(stored, job, stored.lease if isinstance(job, RunningJob) else None)
+        return await self._io(self._leases.save_progress, claim, job)
 
     async def finish(self, claim: Claim, job: Job) -> None:
         if job.id != claim.job_id:
             raise ValueError(f"job {job.id!r} is not the claimed job {claim.job_id!r}")
         await self._ready()
-        inode = await self._io(self._finish, claim, job)
+        inode = await self._io(self._leases.finish, claim, job)
         self._pending.note("running", job, inode)
-
-    def _recover(self, types: Collection[JobType] | None, now: datetime) -> list[tuple[Job, int]]:
-        recovered: list[tuple[Job, int]] = []
-        for job_id, _inode in list(self._files.names("running")):
-            peek = self._files.read("running", job_id, locked=False)
-            if peek is not None and (
-                (types is not None and peek.job.type not in types) or not self._expired(peek, now)
-            ):
-                continue
-            with self._locks.hold(job_id):
-                stored = self._files.locate(job_id)
-                if stored is None:
-                    continue
-                if stored.folder != "running":
-                    self._files.discard_superseded("running", stored)
-                    continue
-                job = stored.job
-                if not isinstance(job, RunningJob) or (types is not None and job.type not in types):
-                    continue
-                if self._expired(stored, now):
-                    after = job.record_failure(LOST_WORKER_ERROR, now)
-                    recovered.append((after, self._files.store(stored, after)))
-        return recovered
 
     async def recover_expired(self, types: Collection[JobType] | None = None) -> list[Job]:
         await self._ready()
-        recovered = await self._io(self._recover, types, self._clock())
+        recovered = await self._io(self._leases.recover, types, self._clock(), self.foreign_lease)
         for job, inode in recovered:
             self._pending.note("running", job, inode)
         return [job for job, _ in recovered]
