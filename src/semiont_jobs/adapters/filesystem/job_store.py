@@ -3,42 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import secrets
-import time
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from semiont_jobs.adapters.filesystem.job_files import (
-    PRECEDENCE,
-    STATUSES,
-    JobFiles,
-    Lease,
-    StoredJob,
-    job_id_of,
-)
+from semiont_jobs.adapters.filesystem.job_files import PRECEDENCE, STATUSES, JobFiles, StoredJob
+from semiont_jobs.adapters.filesystem.job_leases import JobLeases
 from semiont_jobs.adapters.filesystem.job_locks import JobLocks
-from semiont_jobs.adapters.filesystem.pending_index import PendingIndex
-from semiont_jobs.adapters.filesystem.pending_watcher import PendingWatcher
+from semiont_jobs.adapters.filesystem.pending_tracker import PendingTracker
 from semiont_jobs.domain.ids import JobId, validate_job_id
 from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob, finished_at
 from semiont_jobs.domain.queries import JobQuery, QueueStats
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
-from semiont_jobs.ports.errors import (
-    JobAlreadyExistsError,
-    JobStateConflictError,
-    LeaseLostError,
-    StoreUnavailableError,
-)
+from semiont_jobs.ports.errors import JobAlreadyExistsError, JobStateConflictError, StoreUnavailableError
 from semiont_jobs.ports.job_store import Claim, JobFilter
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 
-LOST_WORKER_ERROR = "the worker holding this job stopped renewing its lease"
 STALE_TEMP_SECONDS = 600.0
 
 
@@ -77,18 +61,14 @@ class FilesystemJobStore:
         self._clock = clock
         self._files = JobFiles(self.data_dir / "jobs", fsync=fsync, settle=quarantine_settle)
         self._locks = JobLocks(self._files.locks_dir)
-        self._index = PendingIndex()
-        self._suspects: set[str] = set()
-        self._rescan_due = True
-        self._last_rescan = float("-inf")
-        self._rescan_interval = rescan_interval
-        self._watcher = PendingWatcher(
-            self._files.folder("pending"),
-            self._on_pending_change,
-            use_notify=watch,
+        self._leases = JobLeases(self._files, self._locks)
+        self._pending = PendingTracker(
+            self._files,
+            self._locks,
+            watch=watch,
             poll_interval=poll_interval,
+            rescan_interval=rescan_interval,
         )
-        self._waiters: set[asyncio.Future[None]] = set()
         self._opened = False
 
     # -- plumbing -----------------------------------------------------------------
@@ -101,103 +81,11 @@ class FilesystemJobStore:
             where = f" ({exc.filename})" if exc.filename else ""
             raise StoreUnavailableError(str(self.data_dir), f"{exc.strerror or exc}{where}") from exc
         finally:
-            self._take_repairs()
-
-    def _take_repairs(self) -> None:
-        repaired = self._files.repaired
-        while repaired:
-            job_id, folder = repaired.popleft()
-            if folder == "pending":
-                self._on_pending_change({f"{job_id}.json"})
-            else:
-                self._index.remove(job_id)
+            self._pending.take_repairs()
 
     async def _ready(self) -> None:
         if not self._opened:
             await self.open()
-
-    def _wake(self) -> None:
-        for waiter in self._waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-        self._waiters.clear()
-
-    def _on_pending_change(self, names: set[str] | None) -> None:
-        if names is None:
-            self._rescan_due = True
-        else:
-            self._suspects |= names
-        self._wake()
-
-    def _lost(self, claim: Claim) -> StoredJob:
-        """The claimed job as stored, if ``claim`` still holds it (call under the job's lock)."""
-        stored = self._files.locate(claim.job_id, "running")
-        if stored is None:
-            raise LeaseLostError(claim.job_id, "gone")
-        if stored.folder != "running" or stored.lease is None or stored.lease.token != claim.token:
-            raise LeaseLostError(claim.job_id, "cancelled" if stored.folder == "cancelled" else "expired")
-        return stored
-
-    def _expired(self, stored: StoredJob, now: datetime) -> bool:
-        if stored.lease is not None:
-            return stored.lease.expires_at <= now
-        return stored.modified + self.foreign_lease <= now
-
-    def _note(self, before: JobStatus | None, job: Job, inode: int) -> None:
-        """Keep the pending index in step with a change this process made."""
-        if before == "pending":
-            self._index.remove(job.id)
-        if isinstance(job, PendingJob):
-            self._index.put(job, inode)
-            self._wake()
-
-    # -- the pending index ------------------------------------------------------------
-
-    def _load_pending(self, job_id: JobId) -> StoredJob | None:
-        stored = self._files.read("pending", job_id, locked=False)
-        if stored is None or stored.job.status != "pending":
-            with self._locks.hold(job_id):
-                stored = self._files.locate(job_id)
-        return stored if stored is not None and stored.folder == "pending" else None
-
-    def _scan(self, known: dict[JobId, int], only: set[JobId] | None) -> tuple[set[JobId], list[StoredJob]]:
-        if only is None:
-            present = dict(self._files.names("pending"))
-            gone = set(known) - set(present)
-        else:
-            present = {}
-            for job_id in only:
-                with contextlib.suppress(FileNotFoundError):
-                    present[job_id] = os.stat(self._files.path("pending", job_id)).st_ino
-            gone = only - set(present)
-        fresh: list[StoredJob] = []
-        for job_id, inode in present.items():
-            if known.get(job_id) == inode:
-                continue
-            stored = self._load_pending(job_id)
-            if stored is None:
-                gone.add(job_id)
-            else:
-                fresh.append(stored)
-        return gone, fresh
-
-    async def _refresh(self) -> None:
-        full = self._rescan_due or time.monotonic() - self._last_rescan >= self._rescan_interval
-        if full:
-            self._rescan_due = False
-            self._last_rescan = time.monotonic()
-            only = None
-        elif self._suspects:
-            only = {job_id for name in self._suspects if (job_id := job_id_of(name)) is not None}
-            self._suspects = set()
-        else:
-            return
-        known = {job_id: self._index.inode(job_id) or 0 for job_id in self._index.ids()}
-        gone, fresh = await self._io(self._scan, known, only)
-        self._index.remove_all(gone)
-        for stored in fresh:
-            if isinstance(stored.job, PendingJob):
-                self._index.put(stored.job, stored.inode)
 
     # -- the port -----------------------------------------------------------------------
 
@@ -213,17 +101,14 @@ class FilesystemJobStore:
         await self._io(self._locks.open)
         await self._io(self._files.remove_stale_temps, STALE_TEMP_SECONDS)
         self._opened = True
-        self._rescan_due = True
-        await self._refresh()
-        self._watcher.start()
+        await self._pending.start(self._io)
 
     async def close(self) -> None:
         if not self._opened:
             return
         self._opened = False
-        await self._watcher.stop()
+        await self._pending.stop()
         self._locks.close()
-        self._wake()
 
     def _create(self, job: PendingJob[Any]) -> int:
         with self._locks.hold(job.id):
@@ -235,7 +120,7 @@ class FilesystemJobStore:
         validate_job_id(job.id)
         await self._ready()
         inode = await self._io(self._create, job)
-        self._note(None, job, inode)
+        self._pending.note(None, job, inode)
 
     def _get(self, job_id: JobId) -> StoredJob | None:
         with self._locks.hold(job_id):
@@ -259,24 +144,7 @@ class FilesystemJobStore:
         validate_job_id(job.id)
         await self._ready()
         before, inode = await self._io(self._update, job, expected_status)
-        self._note(before, job, inode)
-
-    def _claim(
-        self, candidate: PendingJob[Any], worker_id: str, lease: timedelta, now: datetime
-    ) -> Claim | StoredJob | None:
-        with self._locks.hold(candidate.id):
-            stored = self._files.locate(candidate.id, "pending")
-            if stored is None:
-                return None
-            if stored.folder != "pending":
-                self._files.discard_superseded("pending", stored)
-                return None
-            if stored.job != candidate:
-                return stored
-            running = candidate.start(now)
-            held = Lease(worker_id=worker_id, token=secrets.token_hex(8), expires_at=now + lease)
-            self._files.store(stored, running, held)
-        return Claim(job=running, worker_id=worker_id, token=held.token, expires_at=held.expires_at)
+        self._pending.note(before, job, inode)
 
     async def claim(
         self,
@@ -287,86 +155,41 @@ class FilesystemJobStore:
         accept: JobFilter | None = None,
     ) -> Claim | None:
         await self._ready()
-        await self._refresh()
+        await self._pending.refresh(self._io)
         while True:
             now = self._clock()
-            candidate = self._index.best(now, types, accept)
+            candidate = self._pending.index.best(now, types, accept)
             if candidate is None:
                 return None
-            outcome = await self._io(self._claim, candidate, worker_id, lease, now)
-            self._index.remove(candidate.id)
+            outcome = await self._io(self._leases.claim, candidate, worker_id, lease, now)
+            self._pending.index.remove(candidate.id)
             if isinstance(outcome, Claim):
                 return outcome
             if outcome is not None and isinstance(outcome.job, PendingJob):
-                self._index.put(outcome.job, outcome.inode)
-
-    def _renew(self, claim: Claim, lease: timedelta) -> Claim:
-        with self._locks.hold(claim.job_id):
-            stored = self._lost(claim)
-            assert isinstance(stored.job, RunningJob)
-            held = Lease(worker_id=claim.worker_id, token=claim.token, expires_at=self._clock() + lease)
-            self._files.store(stored, stored.job, held)
-        return Claim(job=stored.job, worker_id=claim.worker_id, token=claim.token, expires_at=held.expires_at)
+                self._pending.index.put(outcome.job, outcome.inode)
 
     async def renew(self, claim: Claim, lease: timedelta) -> Claim:
         await self._ready()
-        return await self._io(self._renew, claim, lease)
-
-    def _save_progress(self, claim: Claim, job: RunningJob[Any, Any]) -> Claim:
-        with self._locks.hold(claim.job_id):
-            stored = self._lost(claim)
-            assert stored.lease is not None
-            self._files.store(stored, job, stored.lease)
-        return Claim(
-            job=job, worker_id=claim.worker_id, token=claim.token, expires_at=stored.lease.expires_at
-        )
+        return await self._io(self._leases.renew, claim, lease, self._clock())
 
     async def save_progress(self, claim: Claim, job: RunningJob[Any, Any]) -> Claim:
         if job.id != claim.job_id:
             raise ValueError(f"job {job.id!r} is not the claimed job {claim.job_id!r}")
         await self._ready()
-        return await self._io(self._save_progress, claim, job)
-
-    def _finish(self, claim: Claim, job: Job) -> int:
-        with self._locks.hold(claim.job_id):
-            stored = self._lost(claim)
-            return self._files.store(stored, job, stored.lease if isinstance(job, RunningJob) else None)
+        return await self._io(self._leases.save_progress, claim, job)
 
     async def finish(self, claim: Claim, job: Job) -> None:
         if job.id != claim.job_id:
             raise ValueError(f"job {job.id!r} is not the claimed job {claim.job_id!r}")
         await self._ready()
-        inode = await self._io(self._finish, claim, job)
-        self._note("running", job, inode)
-
-    def _recover(self, types: Collection[JobType] | None, now: datetime) -> list[tuple[Job, int]]:
-        recovered: list[tuple[Job, int]] = []
-        for job_id, _inode in list(self._files.names("running")):
-            peek = self._files.read("running", job_id, locked=False)
-            if peek is not None and (
-                (types is not None and peek.job.type not in types) or not self._expired(peek, now)
-            ):
-                continue
-            with self._locks.hold(job_id):
-                stored = self._files.locate(job_id)
-                if stored is None:
-                    continue
-                if stored.folder != "running":
-                    self._files.discard_superseded("running", stored)
-                    continue
-                job = stored.job
-                if not isinstance(job, RunningJob) or (types is not None and job.type not in types):
-                    continue
-                if self._expired(stored, now):
-                    after = job.record_failure(LOST_WORKER_ERROR, now)
-                    recovered.append((after, self._files.store(stored, after)))
-        return recovered
+        inode = await self._io(self._leases.finish, claim, job)
+        self._pending.note("running", job, inode)
 
     async def recover_expired(self, types: Collection[JobType] | None = None) -> list[Job]:
         await self._ready()
-        recovered = await self._io(self._recover, types, self._clock())
+        recovered = await self._io(self._leases.recover, types, self._clock(), self.foreign_lease)
         for job, inode in recovered:
-            self._note("running", job, inode)
+            self._pending.note("running", job, inode)
         return [job for job, _ in recovered]
 
     def _list(self, query: JobQuery) -> list[Job]:
@@ -427,11 +250,4 @@ class FilesystemJobStore:
 
     async def wait_for_work(self, timeout: float) -> None:
         await self._ready()
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.add(waiter)
-        try:
-            await asyncio.wait_for(waiter, timeout)
-        except TimeoutError:
-            pass
-        finally:
-            self._waiters.discard(waiter)
+        await self._pending.wait(timeout)

@@ -1,0 +1,164 @@
+"""This process's picture of the pending folder kept in step with the disk, and waits for new work."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import time
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from semiont_jobs.adapters.filesystem.job_files import JobFiles, StoredJob, job_id_of
+from semiont_jobs.adapters.filesystem.job_locks import JobLocks
+from semiont_jobs.adapters.filesystem.pending_index import PendingIndex
+from semiont_jobs.adapters.filesystem.pending_watcher import PendingWatcher
+from semiont_jobs.domain.ids import JobId
+from semiont_jobs.domain.jobs import Job, PendingJob
+from semiont_jobs.domain.vocabulary import JobStatus
+
+T = TypeVar("T")
+
+
+class RunBlocking(Protocol):
+    """Runs blocking file work off the event loop (the store's, which translates its errors)."""
+
+    async def __call__(self, fn: Callable[..., T], *args: Any) -> T: ...
+
+
+class PendingTracker:
+    """The pending jobs this process knows of, and the tasks waiting for new ones.
+
+    Changes made by this process are taken note of as they happen; changes made by
+    others are noticed by a :class:`PendingWatcher` and read by the next
+    :meth:`refresh`, which also reads the whole folder again every
+    ``rescan_interval`` seconds. ``index`` is a hint for choosing what to claim.
+    """
+
+    def __init__(
+        self,
+        files: JobFiles,
+        locks: JobLocks,
+        *,
+        watch: bool,
+        poll_interval: float,
+        rescan_interval: float,
+    ) -> None:
+        self.index = PendingIndex()
+        self._files = files
+        self._locks = locks
+        self._suspects: set[str] = set()
+        self._rescan_due = True
+        self._last_rescan = float("-inf")
+        self._rescan_interval = rescan_interval
+        self._watcher = PendingWatcher(
+            files.folder("pending"), self.changed, use_notify=watch, poll_interval=poll_interval
+        )
+        self._waiters: set[asyncio.Future[None]] = set()
+
+    async def start(self, run: RunBlocking) -> None:
+        """Read the whole folder, then watch it."""
+        self._rescan_due = True
+        await self.refresh(run)
+        self._watcher.start()
+
+    async def stop(self) -> None:
+        """Stop watching and wake every waiter."""
+        await self._watcher.stop()
+        self.wake()
+
+    # -- news of changes ------------------------------------------------------------
+
+    def changed(self, names: set[str] | None) -> None:
+        """Entries of the pending folder changed (``None``: it is not known which)."""
+        if names is None:
+            self._rescan_due = True
+        else:
+            self._suspects |= names
+        self.wake()
+
+    def note(self, before: JobStatus | None, job: Job, inode: int) -> None:
+        """Keep the index in step with a change this process made."""
+        if before == "pending":
+            self.index.remove(job.id)
+        if isinstance(job, PendingJob):
+            self.index.put(job, inode)
+            self.wake()
+
+    def take_repairs(self) -> None:
+        """Take note of the jobs that the job files moved into their status's folder."""
+        repaired = self._files.repaired
+        while repaired:
+            job_id, folder = repaired.popleft()
+            if folder == "pending":
+                self.changed({f"{job_id}.json"})
+            else:
+                self.index.remove(job_id)
+
+    # -- reading the folder again -------------------------------------------------------
+
+    async def refresh(self, run: RunBlocking) -> None:
+        """Read what changed since the last refresh (everything, when a rescan is due)."""
+        full = self._rescan_due or time.monotonic() - self._last_rescan >= self._rescan_interval
+        if full:
+            self._rescan_due = False
+            self._last_rescan = time.monotonic()
+            only = None
+        elif self._suspects:
+            only = {job_id for name in self._suspects if (job_id := job_id_of(name)) is not None}
+            self._suspects = set()
+        else:
+            return
+        known = {job_id: self.index.inode(job_id) or 0 for job_id in self.index.ids()}
+        gone, fresh = await run(self._scan, known, only)
+        self.index.remove_all(gone)
+        for stored in fresh:
+            if isinstance(stored.job, PendingJob):
+                self.index.put(stored.job, stored.inode)
+
+    def _scan(self, known: dict[JobId, int], only: set[JobId] | None) -> tuple[set[JobId], list[StoredJob]]:
+        if only is None:
+            present = dict(self._files.names("pending"))
+            gone = set(known) - set(present)
+        else:
+            present = {}
+            for job_id in only:
+                with contextlib.suppress(FileNotFoundError):
+                    present[job_id] = os.stat(self._files.path("pending", job_id)).st_ino
+            gone = only - set(present)
+        fresh: list[StoredJob] = []
+        for job_id, inode in present.items():
+            if known.get(job_id) == inode:
+                continue
+            stored = self._load_pending(job_id)
+            if stored is None:
+                gone.add(job_id)
+            else:
+                fresh.append(stored)
+        return gone, fresh
+
+    def _load_pending(self, job_id: JobId) -> StoredJob | None:
+        stored = self._files.read("pending", job_id, locked=False)
+        if stored is None or stored.job.status != "pending":
+            with self._locks.hold(job_id):
+                stored = self._files.locate(job_id)
+        return stored if stored is not None and stored.folder == "pending" else None
+
+    # -- waiting for work ---------------------------------------------------------------
+
+    def wake(self) -> None:
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        self._waiters.clear()
+
+    async def wait(self, timeout: float) -> None:
+        """Return when :meth:`wake` is called, or after ``timeout`` seconds."""
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.add(waiter)
+        try:
+            await asyncio.wait_for(waiter, timeout)
+        except TimeoutError:
+            pass
+        finally:
+            self._waiters.discard(waiter)
