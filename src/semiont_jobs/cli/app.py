@@ -10,6 +10,7 @@ import click
 
 from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.cli import render, settings
+from semiont_jobs.cli.db import db_group
 from semiont_jobs.cli.demo import demo_command
 from semiont_jobs.cli.enqueue import enqueue_command
 from semiont_jobs.cli.events import events_command
@@ -199,6 +200,7 @@ def watch(runtime: Runtime, job_id: str | None, interval: float) -> None:
     run(with_queue(runtime, lambda queue: watch_jobs(queue, console, job_id, interval)))
 
 
+cli.add_command(db_group)
 cli.add_command(demo_command)
 cli.add_command(enqueue_command)
 cli.add_command(events_command)

@@ -37,6 +37,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("job_store.backend", help="memory | filesystem | postgres"),
     Setting("job_store.data_dir", help="data directory of the filesystem store"),
     Setting("job_store.dsn", secret=True, help="PostgreSQL connection string"),
+    Setting("job_store.schema", help="PostgreSQL schema (default public)"),
     Setting("event_bus.backend", help="memory | filesystem | postgres (default: follows job_store)"),
     Setting("event_bus.data_dir"),
     Setting("event_bus.dsn", secret=True),
@@ -115,6 +116,7 @@ def resolve(
 
 
 _DSN_PASSWORD = re.compile(r"(://[^:/@]+:)([^@]+)(@)")
+_KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)('[^']*'|\S+)")
 
 
 def masked(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -124,8 +126,9 @@ def masked(config: Mapping[str, Any]) -> dict[str, Any]:
         section, _, name = setting.key.partition(".")
         value = result.get(section, {}).get(name)
         if setting.secret and value:
-            if "://" in str(value):
-                result[section][name] = _DSN_PASSWORD.sub(r"\1***\3", str(value))
+            if "://" in str(value) or "password" in str(value):
+                text = _DSN_PASSWORD.sub(r"\1***\3", str(value))
+                result[section][name] = _KEYWORD_PASSWORD.sub(r"\1***", text)
             else:
                 result[section][name] = "***"
     return result

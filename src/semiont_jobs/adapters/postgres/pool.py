@@ -79,5 +79,5 @@ def behind_message(version: int) -> str | None:
         return None
     return (
         f"its schema is at migration {version}, this version of semiont-jobs needs {latest_version()};"
-        " run `python -m semiont_jobs.adapters.postgres migrate DSN` (or pass auto_migrate=True)"
+        " run `semiont-jobs --dsn DSN db migrate` (or pass auto_migrate=True)"
     )
