@@ -105,9 +105,6 @@ class NoOpWorker(JobWorker):
     def worker_name(self) -> str:
         return "bench"
 
-    def can_process_job(self, job: PendingJob[Any]) -> bool:
-        return True
-
     async def execute_job(self, job: RunningJob[Any, Any]) -> None:
         return None
 
