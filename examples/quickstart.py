@@ -11,7 +11,6 @@ from semiont_jobs import (
     HighlightDetectionResult,
     JobUser,
     JobWorker,
-    PendingJob,
     ResourceId,
     RunningJob,
     UserId,
@@ -20,11 +19,10 @@ from semiont_jobs import (
 
 
 class WordCountWorker(JobWorker):
+    job_types = frozenset({"highlight-annotation"})
+
     def worker_name(self) -> str:
         return "word-count"
-
-    def can_process_job(self, job: PendingJob[Any]) -> bool:
-        return job.type == "highlight-annotation"
 
     async def execute_job(self, job: RunningJob[Any, Any]) -> HighlightDetectionResult:
         await self.report_progress(job, AnalysisProgress(stage="analyzing", percentage=50))
@@ -43,6 +41,7 @@ async def main(data_dir: str) -> None:
     print(job_to_dict(done) if done else "job vanished")
     print(await queue.get_stats())
     await queue.close()
+    await container.event_bus().close()
 
 
 with tempfile.TemporaryDirectory() as scratch:

@@ -211,3 +211,12 @@ class TestDurableEventBusContract:
         lines = [json.loads(await read_line(subscriber)) for _ in range(3)]
         assert await subscriber.wait() == 0
         assert [line["payload"]["n"] for line in lines] == [0, 1, 2]
+
+    async def test_close_is_idempotent_and_ends_deliveries(self, adapter: EventBus) -> None:
+        recorder = Recorder()
+        await adapter.subscribe("x", recorder)
+        await adapter.publish("x", {"n": 1})
+        await recorder.wait_for_count(1)
+        await adapter.close()
+        await adapter.close()
+        assert [e.payload["n"] for e in recorder.events] == [1]

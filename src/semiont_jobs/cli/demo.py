@@ -168,7 +168,7 @@ async def run_demo(runtime: Runtime, console: Console, resources: Path) -> None:
         console.print(render.jobs_table([job for job in final if job is not None]))
         console.print(render.stats_table(await queue.get_stats()))
     finally:
-        await queue.close()
+        await runtime.close(queue)
 
 
 @click.command("demo")

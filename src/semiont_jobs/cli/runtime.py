@@ -42,6 +42,14 @@ class Runtime:
             self._container = container
         return self._container
 
+    async def close(self, queue: JobQueue) -> None:
+        """Close the queue's store and its event bus."""
+        try:
+            await queue.close()
+        finally:
+            if queue.event_bus is not None:
+                await queue.event_bus.close()
+
     async def open_queue(self) -> JobQueue:
         queue = self.container.job_queue()
         await queue.open()
@@ -62,4 +70,4 @@ async def with_queue(runtime: Runtime, action: Callable[[JobQueue], Awaitable[T]
     try:
         return await action(queue)
     finally:
-        await queue.close()
+        await runtime.close(queue)

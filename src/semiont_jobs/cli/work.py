@@ -54,7 +54,7 @@ async def run_workers(runtime: Runtime, types: tuple[str, ...], grace: float) ->
         await asyncio.gather(*tasks)
         log.info("stopped")
     finally:
-        await queue.close()
+        await runtime.close(queue)
 
 
 @click.command("work")

@@ -63,6 +63,13 @@ class EventBus(Protocol):
         """
         ...
 
+    async def close(self) -> None:
+        """Stop deliveries and release the bus's resources; idempotent.
+
+        Events whose ``publish`` has returned are not lost by closing.
+        """
+        ...
+
     def scope(self, resource_id: ResourceId) -> EventBus:
         """A view of this bus whose channels belong to one resource (no I/O)."""
         ...

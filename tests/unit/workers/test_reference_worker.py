@@ -98,6 +98,9 @@ async def test_annotations_that_cannot_be_published_are_counted_as_errors() -> N
         def scope(self, resource_id: Any) -> Any:
             return rig.bus.scope(resource_id)
 
+        async def close(self) -> None:
+            await rig.bus.close()
+
     await rig.submit(
         "ref-2",
         "reference-annotation",

@@ -90,5 +90,11 @@ class InMemoryEventBus:
         self._hub.subscribers.append(subscriber)
         return InMemorySubscription(self._hub, subscriber)
 
+    async def close(self) -> None:
+        """Drop every subscription (on every scope of this bus)."""
+        for subscriber in self._hub.subscribers:
+            subscriber.active = False
+        self._hub.subscribers.clear()
+
     def scope(self, resource_id: ResourceId) -> InMemoryEventBus:
         return InMemoryEventBus._view(self._hub, resource_id)
