@@ -91,15 +91,7 @@ async def test_migrate_is_idempotent_and_recorded(pg_dsn: str, pg_schema: str) -
 
 
 def test_processes_migrating_at_once_both_succeed(pg_dsn: str, pg_schema: str) -> None:
-    command = [
-        sys.executable,
-        "-m",
-        "semiont_jobs.adapters.postgres",
-        "migrate",
-        pg_dsn,
-        "--schema",
-        pg_schema,
-    ]
+    command = [sys.executable, "-m", "semiont_jobs", "--dsn", pg_dsn, "db", "migrate", "--schema", pg_schema]
     runs = [
         subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)
     ]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from semiont_jobs.adapters.filesystem.consumer_cursors import check_consumer_name
 from semiont_jobs.adapters.filesystem.event_log import encode_body, list_segments
-from semiont_jobs.adapters.filesystem.log_hub import FilesystemSubscription, LogHub, Subscriber
+from semiont_jobs.adapters.filesystem.log_hub import FilesystemSubscription, LogHub
 from semiont_jobs.adapters.filesystem.retention import apply_retention, compact
 from semiont_jobs.adapters.filesystem.segment_reader import SegmentReader
 from semiont_jobs.application.clock import utc_now
@@ -104,11 +104,10 @@ class FilesystemEventBus:
     ) -> FilesystemSubscription:
         hub = self._hub
         await self.open()
-        subscriber = Subscriber(channel, self._scope, every_scope and self._scope is None, handler)
         await hub.dispatch_available()
-        hub.subscribers.append(subscriber)
+        subscription = hub.subscribers.add(channel, self._scope, every_scope, handler)
         hub.start("live", hub.follow_live)
-        return FilesystemSubscription(hub, subscriber)
+        return subscription
 
     async def replay(
         self, from_seq: int | None = None, *, consumer: str | None = None, channel: str | None = None

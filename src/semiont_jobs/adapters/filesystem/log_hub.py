@@ -10,15 +10,13 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-import attrs
 from watchfiles import awatch
 
 from semiont_jobs.adapters.filesystem.consumer_cursors import CursorStore
 from semiont_jobs.adapters.filesystem.segment_reader import SegmentReader
 from semiont_jobs.adapters.filesystem.segment_writer import SegmentWriter, datasync
-from semiont_jobs.domain.ids import ResourceId
+from semiont_jobs.adapters.subscribers import ListSubscription, Subscribers
 from semiont_jobs.ports.errors import EventBusError
-from semiont_jobs.ports.event_bus import Event, EventHandler
 
 log = logging.getLogger("semiont_jobs.events")
 
@@ -26,20 +24,6 @@ WATCHED_POLL_SECONDS = 1.0
 """How often the log is checked anyway while the file watcher runs."""
 UNWATCHED_POLL_SECONDS = 0.05
 """How often the log is checked when no file watcher runs."""
-
-
-@attrs.define(eq=False)
-class Subscriber:
-    channel: str | None
-    scope: ResourceId | None
-    every_scope: bool
-    handler: EventHandler
-    active: bool = True
-
-    def wants(self, event: Event) -> bool:
-        if not self.active or (self.channel is not None and self.channel != event.channel):
-            return False
-        return self.every_scope or self.scope == event.scope
 
 
 class LogHub:
@@ -51,7 +35,7 @@ class LogHub:
         self.writer = SegmentWriter(directory, segment_bytes)
         self.cursors = CursorStore(directory / "consumers")
         self.pending: list[tuple[bytes, asyncio.Future[None]]] = []
-        self.subscribers: list[Subscriber] = []
+        self.subscribers = Subscribers()
         self.live: SegmentReader | None = None
         self.dispatching = asyncio.Lock()
         self.changed = asyncio.Event()
@@ -129,22 +113,8 @@ class LogHub:
                 self.live = SegmentReader.at_end(self.directory)
             while events := self.live.read():
                 for event in events:
-                    for subscriber in list(self.subscribers):
-                        if subscriber.wants(event):
-                            try:
-                                await subscriber.handler(event)
-                            except Exception:
-                                log.exception("event handler failed on %s", event.channel)
+                    await self.subscribers.deliver(event)
 
 
-class FilesystemSubscription:
-    """Ends deliveries to one handler when closed."""
-
-    def __init__(self, shared: LogHub, subscriber: Subscriber) -> None:
-        self._shared = shared
-        self._subscriber = subscriber
-
-    async def close(self) -> None:
-        self._subscriber.active = False
-        if self._subscriber in self._shared.subscribers:
-            self._shared.subscribers.remove(self._subscriber)
+FilesystemSubscription = ListSubscription
+"""Ends deliveries to one handler when closed."""

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-import attrs
 import psycopg
 
 from semiont_jobs.adapters.postgres.connection import Target
 from semiont_jobs.adapters.postgres.listener import Listener
 from semiont_jobs.adapters.postgres.migrate import migrate
 from semiont_jobs.adapters.postgres.pool import Connection, Pool, behind_message
+from semiont_jobs.adapters.subscribers import ListSubscription, Subscribers
 from semiont_jobs.domain.ids import ResourceId
 from semiont_jobs.domain.vocabulary import JsonObject
 from semiont_jobs.ports.errors import EventBusError, StoreUnavailableError
@@ -39,20 +39,6 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@attrs.define(eq=False)
-class _Subscriber:
-    channel: str | None
-    scope: ResourceId | None
-    every_scope: bool
-    handler: EventHandler
-    active: bool = True
-
-    def wants(self, event: Event) -> bool:
-        if not self.active or (self.channel is not None and self.channel != event.channel):
-            return False
-        return self.every_scope or self.scope == event.scope
-
-
 class _Hub:
     """The connections and subscribers that every scoped view of one bus shares."""
 
@@ -62,7 +48,7 @@ class _Hub:
         self.auto_migrate = auto_migrate
         self.retention = retention
         self.channel = target.channel("events")
-        self.subscribers: list[_Subscriber] = []
+        self.subscribers = Subscribers()
         self.pool: Pool | None = None
         self.listener: Listener | None = None
         self.opening = asyncio.Lock()
@@ -138,12 +124,7 @@ class _Hub:
             scope=None if scope is None else ResourceId(scope),
             time=datetime.fromisoformat(data["t"]),
         )
-        for subscriber in list(self.subscribers):
-            if subscriber.wants(event):
-                try:
-                    await subscriber.handler(event)
-                except Exception:
-                    log.exception("event handler failed on %s", event.channel)
+        await self.subscribers.deliver(event)
 
     async def fetch(self, ref: int) -> str:
         pool = await self.open()
@@ -157,17 +138,8 @@ class _Hub:
         return await pool.run(read)
 
 
-class PostgresSubscription:
-    """Ends deliveries to one handler when closed."""
-
-    def __init__(self, hub: _Hub, subscriber: _Subscriber) -> None:
-        self._hub = hub
-        self._subscriber = subscriber
-
-    async def close(self) -> None:
-        self._subscriber.active = False
-        if self._subscriber in self._hub.subscribers:
-            self._hub.subscribers.remove(self._subscriber)
+PostgresSubscription = ListSubscription
+"""Ends deliveries to one handler when closed."""
 
 
 class PostgresEventBus:
@@ -225,9 +197,7 @@ class PostgresEventBus:
         self, channel: str | None, handler: EventHandler, *, every_scope: bool = False
     ) -> PostgresSubscription:
         await self._hub.open()
-        subscriber = _Subscriber(channel, self._scope, every_scope and self._scope is None, handler)
-        self._hub.subscribers.append(subscriber)
-        return PostgresSubscription(self._hub, subscriber)
+        return self._hub.subscribers.add(channel, self._scope, every_scope, handler)
 
     def scope(self, resource_id: ResourceId) -> PostgresEventBus:
         view = PostgresEventBus.__new__(PostgresEventBus)
