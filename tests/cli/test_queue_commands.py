@@ -120,3 +120,13 @@ def test_config_masks_secrets_and_shows_precedence(cli: Cli, tmp_path: Path) -> 
 
 def test_recover_with_nothing_expired(cli: Cli) -> None:
     assert cli.json("recover") == []
+
+
+def test_watch_ends_when_the_watched_jobs_have_ended(cli: Cli) -> None:
+    assert cli.run("watch", timeout=30).returncode == 0
+    job_id = cli.run("enqueue", "highlight-annotation", "--resource", "r1").stdout.strip()
+    cli.run("cancel", job_id)
+    shown = cli.run("watch", job_id, timeout=30).stdout
+    assert job_id in shown and "cancelled" in shown
+    missing = cli.run("watch", "job-nope", timeout=30).stdout
+    assert "no job with id 'job-nope'" in missing
