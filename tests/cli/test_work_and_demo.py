@@ -66,6 +66,8 @@ def test_sigterm_lets_a_job_finish_within_the_grace(cli: Cli, slow_model: SlowMo
         worker.kill()
     assert worker.returncode == 0, stderr
     assert f"job {job_id} complete" in stderr
+    usage = [line for line in stderr.splitlines() if "semiont_jobs.inference" in line]
+    assert len(usage) == 1 and f"[{job_id}]" in usage[0] and "output tokens" in usage[0]
     done = json.loads(cli.run("show", job_id).stdout)
     assert done["status"] == "complete"
     assert done["result"] == {"highlightsFound": 0, "highlightsCreated": 0}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from semiont_jobs import (
     HighlightDetectionResult,
     InMemoryJobStore,
     JobCancelledError,
+    JobIdFilter,
     JobQueue,
     JobWorker,
     PendingJob,
@@ -331,3 +333,31 @@ async def test_an_overridden_filter_is_passed_to_the_store() -> None:
     assert isinstance(await queue.get_job("job-take"), CompleteJob)
     assert isinstance(await queue.get_job("job-skip"), PendingJob)
     assert store.predicates and all(store.predicates)
+
+
+async def test_log_records_name_the_job_being_worked_on(queue: JobQueue) -> None:
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep()
+    handler.addFilter(JobIdFilter())
+    logger = logging.getLogger("tests.job-context")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+    async def work(worker: RecordingWorker, job: RunningJob[Any, Any]) -> Any:
+        logger.info("working")
+        return RESULT
+
+    try:
+        await queue.create_job(pending("job-a"))
+        await queue.create_job(pending("job-b", offset_seconds=1))
+        await RecordingWorker(queue, work, WorkerSettings(concurrency=2, poll_interval=0.05)).run_until_idle()
+        logger.info("outside")
+    finally:
+        logger.removeHandler(handler)
+    assert sorted(r.__dict__["job_id"] for r in records if r.getMessage() == "working") == ["job-a", "job-b"]
+    assert [r.__dict__["job_id"] for r in records if r.getMessage() == "outside"] == ["-"]

@@ -1,6 +1,7 @@
 """Application services: the queue, the worker runtime and the annotation workers."""
 
 from semiont_jobs.application.clock import Clock, utc_now
+from semiont_jobs.application.job_context import JobIdFilter, current_job_id
 from semiont_jobs.application.job_queue import JobQueue, new_job_id
 from semiont_jobs.application.job_worker import JobCancelledError, JobWorker
 from semiont_jobs.application.retry_policy import NO_BACKOFF, RetryPolicy
@@ -12,10 +13,12 @@ __all__ = [
     "NO_BACKOFF",
     "Clock",
     "JobCancelledError",
+    "JobIdFilter",
     "JobQueue",
     "JobWorker",
     "RetryPolicy",
     "WorkerSettings",
+    "current_job_id",
     "new_job_id",
     "utc_now",
 ]

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from semiont_jobs.application.job_context import current_job_id
 from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.application.worker_settings import WorkerSettings
 from semiont_jobs.domain.jobs import CompleteJob, FailedJob, PendingJob, RunningJob
@@ -251,8 +252,9 @@ class JobWorker(abc.ABC):
     # -- one job ----------------------------------------------------------------------
 
     async def _process(self, run: _Run) -> None:
-        heartbeat = asyncio.create_task(self._heartbeat(run))
         job_id = run.claim.job_id
+        current_job_id.set(job_id)
+        heartbeat = asyncio.create_task(self._heartbeat(run))
         log.info("%s: job %s (%s) started", self.worker_name(), job_id, run.job.type)
         try:
             await self._call_hook(self.on_job_started, run.job)

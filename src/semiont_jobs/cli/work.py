@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from semiont_jobs.application.job_context import JobIdFilter
 from semiont_jobs.application.job_worker import JobWorker
 from semiont_jobs.cli.runtime import Runtime, run
 from semiont_jobs.domain.vocabulary import JOB_TYPES
@@ -19,7 +20,8 @@ log = logging.getLogger("semiont_jobs.cli")
 def configure_logging(level: int = logging.INFO) -> None:
     """One line per record on standard error."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(JobIdFilter())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(job_id)s]: %(message)s"))
     root = logging.getLogger("semiont_jobs")
     root.handlers[:] = [handler]
     root.setLevel(level)
