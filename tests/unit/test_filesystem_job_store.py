@@ -243,6 +243,24 @@ async def test_claim_reads_only_the_chosen_file(tmp_path: Path, monkeypatch: pyt
     await worker.close()
 
 
+async def test_concurrent_claimers_in_one_process_each_take_their_own_job(
+    store: FilesystemJobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(4):
+        await store.create(pending(f"job-{n}", offset_seconds=n))
+    reads: list[str] = []
+    original = JobFiles.read
+
+    def counting(self: JobFiles, status: Any, job_id: JobId, *, locked: bool = True) -> Any:
+        reads.append(job_id)
+        return original(self, status, job_id, locked=locked)
+
+    monkeypatch.setattr(JobFiles, "read", counting)
+    claims = await asyncio.gather(*(store.claim(f"w{n}", LEASE) for n in range(4)))
+    assert sorted(claim.job_id for claim in claims if claim is not None) == [f"job-{n}" for n in range(4)]
+    assert sorted(reads) == [f"job-{n}" for n in range(4)]
+
+
 async def test_stats_and_get_do_not_read_other_jobs(
     store: FilesystemJobStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
-from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
 
@@ -14,13 +14,14 @@ def is_temp_name(name: str) -> bool:
     return name.startswith(".") and name.endswith(TEMP_SUFFIX)
 
 
-def write_atomic(path: Path, data: bytes, *, fsync: bool) -> int:
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, fsync: bool) -> int:
     """Replace ``path`` with ``data`` through a temporary file in the same folder; return its inode.
 
     The temporary file is flushed (and fsynced when ``fsync``) before it is
     renamed over ``path``, so readers see either the old file or the new one.
     """
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    folder, name = os.path.split(os.fspath(path))
+    temp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
     try:
         try:
@@ -34,12 +35,13 @@ def write_atomic(path: Path, data: bytes, *, fsync: bool) -> int:
             os.close(fd)
         os.replace(temp, path)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
         raise
     return inode
 
 
-def fsync_dir(path: Path) -> None:
+def fsync_dir(path: str | os.PathLike[str]) -> None:
     """Make the latest renames in the folder ``path`` durable."""
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:

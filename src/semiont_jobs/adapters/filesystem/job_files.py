@@ -9,9 +9,11 @@ disagrees with its folder (a crash between the two steps) is moved on sight.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import stat
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -107,14 +109,15 @@ class JobFiles:
         self.settle = settle
         self.quarantine_dir = root / QUARANTINE
         self.locks_dir = root / LOCKS
+        self._dirs = {status: os.path.join(root, status) for status in STATUSES}
         self.repaired: deque[tuple[JobId, JobStatus]] = deque()
         """Jobs that ``locate`` moved into their status's folder, for the store to take note of."""
 
     def folder(self, status: JobStatus) -> Path:
         return self.root / status
 
-    def path(self, status: JobStatus, job_id: JobId) -> Path:
-        return self.root / status / f"{job_id}{SUFFIX}"
+    def path(self, status: JobStatus, job_id: JobId) -> str:
+        return f"{self._dirs[status]}/{job_id}{SUFFIX}"
 
     def prepare(self) -> None:
         """Create the folders and prove that they can be written."""
@@ -133,15 +136,18 @@ class JobFiles:
         """
         path = self.path(status, job_id)
         try:
-            with open(path, "rb") as file:
-                raw = file.read()
-                info = os.fstat(file.fileno())
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
         except FileNotFoundError:
             return None
-        except IsADirectoryError:
-            if locked:
-                self.quarantine(path, "a folder, not a file")
-            return None
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                if locked:
+                    self.quarantine(path, "a folder, not a file")
+                return None
+            raw = _read_all(fd, info.st_size)
+        finally:
+            os.close(fd)
         try:
             data: Any = json.loads(raw)
             job = job_from_dict(data)
@@ -202,7 +208,7 @@ class JobFiles:
         """Write a new job file durably; return its inode."""
         inode = write_atomic(self.path(job.status, job.id), job_to_json(job), fsync=self.fsync)
         if self.fsync:
-            fsync_dir(self.folder(job.status))
+            fsync_dir(self._dirs[job.status])
         return inode
 
     def store(self, current: StoredJob, job: Job, lease: Lease | None = None) -> int:
@@ -214,23 +220,26 @@ class JobFiles:
         return inode
 
     def remove(self, current: StoredJob) -> None:
-        self.path(current.folder, current.job.id).unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path(current.folder, current.job.id))
 
     def discard_superseded(self, status: JobStatus, current: StoredJob) -> None:
         """Delete a copy of ``current``'s job left in ``status``'s folder by a crashed writer."""
-        if status != current.folder and self.path(status, current.job.id).exists():
+        if status != current.folder and os.path.exists(self.path(status, current.job.id)):
             log.warning(
                 "job %s is %s but a stale copy is in %s/; deleting it", current.job.id, current.folder, status
             )
-            self.path(status, current.job.id).unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path(status, current.job.id))
 
-    def quarantine(self, path: Path, reason: str) -> None:
+    def quarantine(self, path: str, reason: str) -> None:
         """Set an unreadable file aside in ``quarantine/`` (named ``<folder>.<name>``) and log why."""
-        target = self.quarantine_dir / f"{path.parent.name}.{path.name}"
+        folder, name = os.path.split(path)
+        target = self.quarantine_dir / f"{os.path.basename(folder)}.{name}"
         n = 1
         while target.exists():
             n += 1
-            target = self.quarantine_dir / f"{path.parent.name}.{path.name}.{n}"
+            target = self.quarantine_dir / f"{os.path.basename(folder)}.{name}.{n}"
         try:
             os.replace(path, target)
         except FileNotFoundError:
@@ -245,3 +254,11 @@ class JobFiles:
                 for entry in entries:
                     if is_temp_name(entry.name) and entry.stat().st_mtime < cutoff:
                         Path(entry.path).unlink(missing_ok=True)
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """The content of the open file ``fd``, expected to be ``size`` bytes long, up to its end."""
+    chunks: list[bytes] = []
+    while chunk := os.read(fd, 65536 if chunks else size + 1):
+        chunks.append(chunk)
+    return b"".join(chunks)

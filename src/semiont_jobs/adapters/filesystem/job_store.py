@@ -69,6 +69,8 @@ class FilesystemJobStore:
             poll_interval=poll_interval,
             rescan_interval=rescan_interval,
         )
+        self._claiming: set[JobId] = set()
+        """Jobs this process is claiming right now; other claimers here pass them by."""
         self._opened = False
 
     # -- plumbing -----------------------------------------------------------------
@@ -158,15 +160,19 @@ class FilesystemJobStore:
         await self._pending.refresh(self._io)
         while True:
             now = self._clock()
-            candidate = self._pending.index.best(now, types, accept)
+            candidate = self._pending.index.best(now, types, accept, self._claiming)
             if candidate is None:
                 return None
-            outcome = await self._io(self._leases.claim, candidate, worker_id, lease, now)
+            self._claiming.add(candidate.id)
+            try:
+                outcome = await self._io(self._leases.claim, candidate, worker_id, lease, now)
+            finally:
+                self._claiming.discard(candidate.id)
             self._pending.index.remove(candidate.id)
             if isinstance(outcome, Claim):
                 return outcome
             if outcome is not None and isinstance(outcome.job, PendingJob):
-                self._pending.index.put(outcome.job, outcome.inode)
+                self._pending.note(None, outcome.job, outcome.inode)
 
     async def renew(self, claim: Claim, lease: timedelta) -> Claim:
         await self._ready()
