@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from dependency_injector import containers, providers
 
@@ -220,50 +220,28 @@ class Container(containers.DeclarativeContainer):
     worker_settings: providers.Provider[WorkerSettings] = providers.Factory(
         WorkerSettings, concurrency=config.workers.concurrency.as_int()
     )
+    _annotation_worker_collaborators: ClassVar[dict[str, providers.Provider[Any]]] = {
+        "queue": job_queue,
+        "event_bus": event_bus,
+        "inference": inference_client,
+        "content": content_fetcher,
+        "backend": backend_settings,
+        "settings": worker_settings,
+    }
     reference_annotation_worker: providers.Provider[JobWorker] = providers.Factory(
-        ReferenceAnnotationWorker,
-        queue=job_queue,
-        event_bus=event_bus,
-        inference=inference_client,
-        content=content_fetcher,
-        backend=backend_settings,
-        settings=worker_settings,
+        ReferenceAnnotationWorker, **_annotation_worker_collaborators
     )
     highlight_annotation_worker: providers.Provider[JobWorker] = providers.Factory(
-        HighlightAnnotationWorker,
-        queue=job_queue,
-        event_bus=event_bus,
-        inference=inference_client,
-        content=content_fetcher,
-        backend=backend_settings,
-        settings=worker_settings,
+        HighlightAnnotationWorker, **_annotation_worker_collaborators
     )
     assessment_annotation_worker: providers.Provider[JobWorker] = providers.Factory(
-        AssessmentAnnotationWorker,
-        queue=job_queue,
-        event_bus=event_bus,
-        inference=inference_client,
-        content=content_fetcher,
-        backend=backend_settings,
-        settings=worker_settings,
+        AssessmentAnnotationWorker, **_annotation_worker_collaborators
     )
     comment_annotation_worker: providers.Provider[JobWorker] = providers.Factory(
-        CommentAnnotationWorker,
-        queue=job_queue,
-        event_bus=event_bus,
-        inference=inference_client,
-        content=content_fetcher,
-        backend=backend_settings,
-        settings=worker_settings,
+        CommentAnnotationWorker, **_annotation_worker_collaborators
     )
     tag_annotation_worker: providers.Provider[JobWorker] = providers.Factory(
-        TagAnnotationWorker,
-        queue=job_queue,
-        event_bus=event_bus,
-        inference=inference_client,
-        content=content_fetcher,
-        backend=backend_settings,
-        settings=worker_settings,
+        TagAnnotationWorker, **_annotation_worker_collaborators
     )
     generation_worker: providers.Provider[JobWorker] = providers.Factory(
         GenerationWorker,
