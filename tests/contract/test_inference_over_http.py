@@ -70,6 +70,15 @@ class TestInferenceAdaptersOverHttp:
         first, second = http_adapter.server.requests
         assert second.at - first.at >= 0.3
 
+    async def test_a_lasting_rate_limit_reports_how_long_to_wait(self, http_adapter: HttpProvider) -> None:
+        http_adapter.behaves_like(*[Failure(429, retry_after=0.1)] * (MAX_RETRIES + 1))
+
+        with pytest.raises(InferenceError) as error:
+            await http_adapter.client.generate_text(PROMPT, 50, 0.0)
+
+        assert (error.value.status, error.value.retryable) == (429, True)
+        assert error.value.retry_after == pytest.approx(0.1)
+
     @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 529])
     async def test_a_passing_fault_is_retried(self, http_adapter: HttpProvider, status: int) -> None:
         http_adapter.behaves_like(Failure(status), Failure(status), Reply(("Alice, Bob",)))

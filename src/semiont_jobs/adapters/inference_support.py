@@ -6,8 +6,11 @@ Holds no technology; each adapter imports it, never another adapter.
 
 from __future__ import annotations
 
+import email.utils
 import logging
 import os
+from collections.abc import Mapping
+from datetime import UTC, datetime
 
 from semiont_jobs.ports.errors import ConfigurationError, InferenceError
 from semiont_jobs.ports.inference_client import InferenceResponse
@@ -50,7 +53,27 @@ def retry_count(value: int | None) -> int:
     return retries
 
 
-def call_failed(provider: str, message: str, *, status: int | None, secret: str) -> InferenceError:
+def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
+    """The wait a reply's ``retry-after-ms`` or ``retry-after`` header asks for, in seconds."""
+    if not headers:
+        return None
+    try:
+        if (millis := headers.get("retry-after-ms")) is not None:
+            return max(0.0, float(millis) / 1000)
+        if (value := headers.get("retry-after")) is None:
+            return None
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            when = email.utils.parsedate_to_datetime(value)
+            return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def call_failed(
+    provider: str, message: str, *, status: int | None, secret: str, retry_after: float | None = None
+) -> InferenceError:
     """The error for a failed call, with the secret redacted from its message.
 
     A failure without an HTTP status (timeout, lost connection, unreadable reply) and
@@ -59,7 +82,9 @@ def call_failed(provider: str, message: str, *, status: int | None, secret: str)
     retryable = status is None or status in (408, 409, 429) or status >= 500
     if secret:
         message = message.replace(secret, REDACTED)
-    return InferenceError(message, provider=provider, status=status, retryable=retryable)
+    return InferenceError(
+        message, provider=provider, status=status, retryable=retryable, retry_after=retry_after
+    )
 
 
 def chainable(exc: BaseException, secret: str) -> BaseException | None:

@@ -10,6 +10,7 @@ import os
 import socket
 import time
 import uuid
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import attrs
@@ -286,7 +287,7 @@ class JobWorker(abc.ABC):
         message = error_message(exc)
         if is_retryable(exc):
             retry_count = run.job.metadata.retry_count + 1
-            after = run.job.record_failure(message, now, self.settings.retry.run_after(retry_count, now))
+            after = run.job.record_failure(message, now, self._retry_at(exc, retry_count, now))
         else:
             after = run.job.fail(message, now)
         try:
@@ -306,6 +307,15 @@ class JobWorker(abc.ABC):
                 message,
             )
             await self._call_hook(self.on_job_retrying, after, exc)
+
+    def _retry_at(self, exc: Exception, retry_count: int, now: datetime) -> datetime | None:
+        """The backoff's time, or later when the error says how long to wait (``retry_after``)."""
+        backoff = self.settings.retry.run_after(retry_count, now)
+        asked = getattr(exc, "retry_after", None)
+        if not isinstance(asked, int | float) or asked <= 0:
+            return backoff
+        wanted = now + timedelta(seconds=asked)
+        return wanted if backoff is None or wanted > backoff else backoff
 
     async def _hand_back(self, run: _Run) -> None:
         try:

@@ -81,15 +81,23 @@ class InferenceError(SemiontJobsError):
     """A language model call failed.
 
     ``retryable`` says whether the same call may succeed later (rate limit,
-    overload, timeout), as opposed to a rejected request or a bad key.
+    overload, timeout), as opposed to a rejected request or a bad key;
+    ``retry_after`` is how many seconds the provider asked us to wait, when it said.
     """
 
     def __init__(
-        self, message: str, *, provider: str, status: int | None = None, retryable: bool = False
+        self,
+        message: str,
+        *,
+        provider: str,
+        status: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
     ) -> None:
         self.provider = provider
         self.status = status
         self.retryable = retryable
+        self.retry_after = retry_after
         super().__init__(f"{provider}: {message}")
 
 

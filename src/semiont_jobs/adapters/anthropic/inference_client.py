@@ -12,6 +12,7 @@ from semiont_jobs.adapters.inference_support import (
     chainable,
     log_usage,
     required,
+    retry_after_seconds,
     retry_count,
     setting_or_env,
     timeout_seconds,
@@ -92,18 +93,20 @@ class AnthropicInferenceClient:
     def _inference_error(self, exc: Exception) -> InferenceError:
         """The one place where the SDK's errors become ours."""
         status: int | None = None
+        retry_after: float | None = None
         if isinstance(exc, anthropic.APITimeoutError):
             message = f"no reply within {self._timeout:g}s"
         elif isinstance(exc, anthropic.APIConnectionError):
             message = f"cannot reach {self._client.base_url}: {exc.message}"
         elif isinstance(exc, anthropic.APIStatusError):
             status = exc.status_code
+            retry_after = retry_after_seconds(exc.response.headers)
             message = f"HTTP {status}: {exc.api_message or exc.message}"
         elif isinstance(exc, json.JSONDecodeError):
             message = f"the reply is not valid JSON ({exc.msg})"
         else:
             message = f"unusable reply: {exc}"
-        return call_failed(PROVIDER, message, status=status, secret=self._api_key)
+        return call_failed(PROVIDER, message, status=status, secret=self._api_key, retry_after=retry_after)
 
 
 def _read_reply(message: object) -> InferenceResponse:
