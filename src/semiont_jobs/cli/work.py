@@ -37,8 +37,10 @@ def select_workers(workers: list[JobWorker], types: tuple[str, ...]) -> list[Job
 async def run_workers(runtime: Runtime, types: tuple[str, ...], grace: float) -> None:
     """Run the selected workers until SIGINT or SIGTERM, then stop them within ``grace``."""
     queue = await runtime.open_queue()
+    inference: object = None
     try:
         workers = select_workers(list(runtime.container.workers()), types)
+        inference = runtime.container.inference_client()
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -56,6 +58,9 @@ async def run_workers(runtime: Runtime, types: tuple[str, ...], grace: float) ->
         await asyncio.gather(*tasks)
         log.info("stopped")
     finally:
+        close_client = getattr(inference, "aclose", None)
+        if close_client is not None:
+            await close_client()
         await runtime.close(queue)
 
 
