@@ -99,34 +99,29 @@ def resources_dir(content_dir: str | None, data_dir: str | None) -> str:
     return content_dir or str(Path(data_dir or ".") / "resources")
 
 
-def anthropic_inference_client(
+def sdk_inference_client(
+    provider: str,
     model: str | None,
     api_key: str | None,
     base_url: str | None,
     timeout: float | None,
     max_retries: int | None,
 ) -> InferenceClient:
-    """The Anthropic adapter; its SDK is imported only when this provider is chosen."""
-    from semiont_jobs.adapters.anthropic import AnthropicInferenceClient
+    """The Anthropic or OpenAI(-compatible) adapter; its SDK is imported only when it is chosen."""
+    settings: dict[str, Any] = {
+        "model": model,
+        "api_key": api_key,
+        "base_url": base_url,
+        "timeout": timeout,
+        "max_retries": max_retries,
+    }
+    if provider == "anthropic":
+        from semiont_jobs.adapters.anthropic import AnthropicInferenceClient
 
-    return AnthropicInferenceClient(
-        model=model, api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
-    )
-
-
-def openai_inference_client(
-    model: str | None,
-    api_key: str | None,
-    base_url: str | None,
-    timeout: float | None,
-    max_retries: int | None,
-) -> InferenceClient:
-    """The OpenAI (or OpenAI-compatible) adapter; its SDK is imported only when chosen."""
+        return AnthropicInferenceClient(**settings)
     from semiont_jobs.adapters.openai import OpenAIInferenceClient
 
-    return OpenAIInferenceClient(
-        model=model, api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
-    )
+    return OpenAIInferenceClient(**settings)
 
 
 class Container(containers.DeclarativeContainer):
@@ -172,21 +167,18 @@ class Container(containers.DeclarativeContainer):
     scripted_inference_client: providers.Provider[InferenceClient] = providers.Singleton(
         ScriptedInferenceClient
     )
+    _inference_settings: ClassVar[dict[str, providers.Provider[Any]]] = {
+        "model": config.inference.model,
+        "api_key": config.inference.api_key,
+        "base_url": config.inference.base_url,
+        "timeout": config.inference.timeout,
+        "max_retries": config.inference.max_retries,
+    }
     anthropic_inference_client: providers.Provider[InferenceClient] = providers.Singleton(
-        anthropic_inference_client,
-        model=config.inference.model,
-        api_key=config.inference.api_key,
-        base_url=config.inference.base_url,
-        timeout=config.inference.timeout,
-        max_retries=config.inference.max_retries,
+        sdk_inference_client, "anthropic", **_inference_settings
     )
     openai_inference_client: providers.Provider[InferenceClient] = providers.Singleton(
-        openai_inference_client,
-        model=config.inference.model,
-        api_key=config.inference.api_key,
-        base_url=config.inference.base_url,
-        timeout=config.inference.timeout,
-        max_retries=config.inference.max_retries,
+        sdk_inference_client, "openai", **_inference_settings
     )
     inference_client: providers.Provider[InferenceClient] = providers.Selector(
         config.inference["provider"],
