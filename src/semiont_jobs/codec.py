@@ -26,7 +26,6 @@ from semiont_jobs.domain.jobs import (
     STATE_CLASSES,
     CompleteJob,
     Job,
-    JobMetadata,
     RunningJob,
 )
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
@@ -156,12 +155,12 @@ def _format_exception(exc: BaseException, type_: Any) -> str:
     return str(exc)
 
 
-def _invalid(exc: cattrs.BaseValidationError, prefix: str = "") -> InvalidJobError:
+def _invalid(exc: cattrs.BaseValidationError) -> InvalidJobError:
     """The first problem in ``exc`` as an :class:`InvalidJobError` with a wire path."""
     message = cattrs.transform_error(exc, format_exception=_format_exception)[0]
     reason, _, path = message.rpartition(" @ $")
     wire_path = ".".join(_camel(part) for part in path.lstrip(".").split(".") if part)
-    return InvalidJobError(prefix + (wire_path or "$"), reason or message)
+    return InvalidJobError(wire_path or "$", reason or message)
 
 
 def job_from_dict(data: object) -> Job:
@@ -205,21 +204,6 @@ def job_from_json(raw: bytes | str) -> Job:
     return job_from_dict(data)
 
 
-def metadata_from_dict(data: object) -> JobMetadata:
-    """Read a wire ``metadata`` object."""
-    try:
-        result: JobMetadata = _CONVERTER.structure(data, JobMetadata)
-    except cattrs.BaseValidationError as exc:
-        raise _invalid(exc, "metadata.") from exc
-    return result
-
-
-def params_to_dict(params: object) -> dict[str, Any]:
-    """The wire ``params`` object of a params instance."""
-    result: dict[str, Any] = _CONVERTER.unstructure(params)
-    return result
-
-
 def unstructure(value: object) -> Any:
     """Any model value (progress, result, params) in its wire form."""
     return _CONVERTER.unstructure(value)
@@ -232,8 +216,6 @@ __all__ = [
     "job_to_dict",
     "job_to_json",
     "make_converter",
-    "metadata_from_dict",
-    "params_to_dict",
     "parse_time",
     "unstructure",
 ]

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from semiont_jobs.codec import format_time, job_to_dict, unstructure
+from semiont_jobs.codec import format_time, unstructure
 from semiont_jobs.domain.jobs import CompleteJob, FailedJob, Job, PendingJob, RunningJob
 from semiont_jobs.domain.queries import QueueStats
+
+STAT_NAMES = ("pending", "running", "complete", "failed", "cancelled", "quarantined")
 
 
 def dumps(value: Any) -> str:
@@ -83,30 +86,16 @@ def stats_table(stats: QueueStats) -> Table:
     table = Table(show_edge=False, pad_edge=False)
     table.add_column("STATUS")
     table.add_column("JOBS", justify="right")
-    for name in ("pending", "running", "complete", "failed", "cancelled", "quarantined"):
-        table.add_row(name, str(getattr(stats, name)))
+    for name, count in stats_dict(stats).items():
+        table.add_row(name, str(count))
     table.add_row("total", str(stats.total))
     return table
 
 
 def stats_dict(stats: QueueStats) -> dict[str, int]:
-    return {
-        name: getattr(stats, name)
-        for name in ("pending", "running", "complete", "failed", "cancelled", "quarantined")
-    }
-
-
-def print_jobs(console: Console, jobs: Sequence[Job], as_json: bool) -> None:
-    if as_json:
-        console.print_json(dumps([job_to_dict(job) for job in jobs]))
-    elif not jobs:
-        console.print("no jobs")
-    else:
-        console.print(jobs_table(jobs))
+    return {name: getattr(stats, name) for name in STAT_NAMES}
 
 
 def make_console() -> Console:
     """A console for tables: the terminal's width, or a wide page when output is piped."""
-    import sys
-
     return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
