@@ -25,6 +25,7 @@ from semiont_jobs import (
     RunningJob,
     UserId,
 )
+from semiont_jobs.domain.jobs import LOST_WORKER_ERROR
 from tests.contract.conftest import JOB_STORE_ADAPTERS
 from tests.support.factories import BASE_TIME, pending
 
@@ -188,6 +189,7 @@ class TestJobStoreContract:
         assert [job.id for job in recovered] == ["job-a"]
         stored = await adapter.get(JobId("job-a"))
         assert isinstance(stored, PendingJob) and stored.metadata.retry_count == 1
+        assert stored.last_error == LOST_WORKER_ERROR
         with pytest.raises(LeaseLostError):
             await adapter.finish(claim, claim.job.complete(None, now()))
         again = await adapter.claim("w2", LEASE)

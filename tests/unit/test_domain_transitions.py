@@ -22,6 +22,7 @@ from semiont_jobs import (
     RunningJob,
 )
 from semiont_jobs.domain import transitions
+from semiont_jobs.domain.jobs import LOST_WORKER_ERROR
 from tests.support.factories import BASE_TIME, pending
 
 T1 = BASE_TIME + timedelta(seconds=5)
@@ -159,3 +160,11 @@ def test_metadata_retries_left() -> None:
     meta: JobMetadata = pending(max_retries=2).metadata
     assert meta.retries_left
     assert not attrs.evolve(meta, retry_count=1).retries_left
+
+
+def test_abandon_counts_the_lost_attempt_with_its_reason() -> None:
+    retried = pending(max_retries=2).start(T1).abandon(T2)
+    assert isinstance(retried, PendingJob)
+    assert (retried.metadata.retry_count, retried.last_error) == (1, LOST_WORKER_ERROR)
+    failed = pending(max_retries=1).start(T1).abandon(T2)
+    assert isinstance(failed, FailedJob) and failed.error == LOST_WORKER_ERROR

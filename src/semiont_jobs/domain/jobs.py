@@ -22,6 +22,7 @@ PG = TypeVar("PG")
 R = TypeVar("R")
 
 DEFAULT_MAX_RETRIES = 3
+LOST_WORKER_ERROR = "the worker holding this job stopped renewing its lease"
 
 
 def _non_negative(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -149,6 +150,10 @@ class RunningJob(_JobBase[P], Generic[P, PG]):
         if self.metadata.retries_left:
             return self.retry(error, run_after)
         return self.fail(error, at)
+
+    def abandon(self, at: datetime) -> PendingJob[P] | FailedJob[P]:
+        """Recovered after its worker's lease expired: a failed attempt, retried while retries are left."""
+        return self.record_failure(LOST_WORKER_ERROR, at)
 
     def release(self) -> PendingJob[P]:
         """Handed back unfinished by a worker that stops; the attempt is not counted."""

@@ -14,8 +14,6 @@ from semiont_jobs.domain.vocabulary import JobType
 from semiont_jobs.ports.errors import LeaseLostError
 from semiont_jobs.ports.job_store import Claim
 
-LOST_WORKER_ERROR = "the worker holding this job stopped renewing its lease"
-
 
 class JobLeases:
     """Blocking claim and lease operations, each under the job's lock.
@@ -97,7 +95,7 @@ class JobLeases:
                 if not isinstance(job, RunningJob) or (types is not None and job.type not in types):
                     continue
                 if _expired(stored, now, foreign_lease):
-                    after = job.record_failure(LOST_WORKER_ERROR, now)
+                    after = job.abandon(now)
                     recovered.append((after, self._files.store(stored, after)))
         return recovered
 

@@ -19,8 +19,6 @@ from semiont_jobs.ports.job_store import Claim, JobFilter
 Clock = Callable[[], datetime]
 _QueueKey = tuple[datetime, int, JobId]
 
-LOST_WORKER_ERROR = "the worker holding this job stopped renewing its lease"
-
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
@@ -161,7 +159,7 @@ class InMemoryJobStore:
                 continue
             running = self._jobs[claim.job_id]
             assert isinstance(running, RunningJob)
-            after = running.record_failure(LOST_WORKER_ERROR, now)
+            after = running.abandon(now)
             self._put(after)
             recovered.append(after)
         return recovered

@@ -31,7 +31,6 @@ from semiont_jobs.ports.errors import (
 )
 from semiont_jobs.ports.job_store import Claim, JobFilter
 
-LOST_WORKER_ERROR: Final = "the worker holding this job stopped renewing its lease"
 _DUPLICATE_KEY: Final = re.compile(r"\(id\)=\((?P<id>[^)]*)\)")
 
 
@@ -258,7 +257,7 @@ class PostgresJobStore:
                 for document, now in rows:
                     running = job_from_dict(document)
                     assert isinstance(running, RunningJob)
-                    recovered.append(running.record_failure(LOST_WORKER_ERROR, now))
+                    recovered.append(running.abandon(now))
                 if recovered:
                     async with conn.cursor() as cursor:
                         await cursor.executemany(q.RECOVER, [q.row_of(job) for job in recovered])
