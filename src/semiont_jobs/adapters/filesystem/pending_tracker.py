@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import time
@@ -13,6 +12,7 @@ from semiont_jobs.adapters.filesystem.job_files import JobFiles, StoredJob, job_
 from semiont_jobs.adapters.filesystem.job_locks import JobLocks
 from semiont_jobs.adapters.filesystem.pending_index import PendingIndex
 from semiont_jobs.adapters.filesystem.pending_watcher import PendingWatcher
+from semiont_jobs.adapters.wakeups import Wakeups
 from semiont_jobs.domain.ids import JobId
 from semiont_jobs.domain.jobs import Job, PendingJob
 from semiont_jobs.domain.vocabulary import JobStatus
@@ -54,7 +54,7 @@ class PendingTracker:
         self._watcher = PendingWatcher(
             files.folder("pending"), self.changed, use_notify=watch, poll_interval=poll_interval
         )
-        self._waiters: set[asyncio.Future[None]] = set()
+        self._wakeups = Wakeups()
 
     async def start(self, run: RunBlocking) -> None:
         """Read the whole folder, then watch it."""
@@ -147,18 +147,8 @@ class PendingTracker:
     # -- waiting for work ---------------------------------------------------------------
 
     def wake(self) -> None:
-        for waiter in self._waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-        self._waiters.clear()
+        self._wakeups.wake()
 
     async def wait(self, timeout: float) -> None:
         """Return when :meth:`wake` is called, or after ``timeout`` seconds."""
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.add(waiter)
-        try:
-            await asyncio.wait_for(waiter, timeout)
-        except TimeoutError:
-            pass
-        finally:
-            self._waiters.discard(waiter)
+        await self._wakeups.wait(timeout)

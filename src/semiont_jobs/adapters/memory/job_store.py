@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import bisect
 import secrets
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from semiont_jobs.adapters.wakeups import Wakeups
 from semiont_jobs.domain.ids import JobId, validate_job_id
 from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob, finished_at
 from semiont_jobs.domain.queries import JobQuery, QueueStats
@@ -41,13 +41,13 @@ class InMemoryJobStore:
         self._counts: dict[JobStatus, int] = dict.fromkeys(
             ("pending", "running", "complete", "failed", "cancelled"), 0
         )
-        self._waiters: set[asyncio.Future[None]] = set()
+        self._wakeups = Wakeups()
 
     async def open(self) -> None:
         return None
 
     async def close(self) -> None:
-        self._wake()
+        self._wakeups.wake()
 
     # -- internal bookkeeping -------------------------------------------------
 
@@ -67,13 +67,7 @@ class InMemoryJobStore:
         self._counts[job.status] += 1
         if isinstance(job, PendingJob):
             bisect.insort(self._pending.setdefault(job.type, []), self._key(job))
-            self._wake()
-
-    def _wake(self) -> None:
-        for waiter in self._waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-        self._waiters.clear()
+            self._wakeups.wake()
 
     def _held(self, claim: Claim) -> RunningJob[Any, Any]:
         current = self._jobs.get(claim.job_id)
@@ -193,11 +187,4 @@ class InMemoryJobStore:
         return len(doomed)
 
     async def wait_for_work(self, timeout: float) -> None:
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.add(waiter)
-        try:
-            await asyncio.wait_for(waiter, timeout)
-        except TimeoutError:
-            pass
-        finally:
-            self._waiters.discard(waiter)
+        await self._wakeups.wait(timeout)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import re
 import secrets
 from collections.abc import Collection
@@ -18,6 +16,7 @@ from semiont_jobs.adapters.postgres.connection import Target
 from semiont_jobs.adapters.postgres.listener import Listener
 from semiont_jobs.adapters.postgres.migrate import migrate
 from semiont_jobs.adapters.postgres.pool import Connection, Operation, Pool, T, behind_message
+from semiont_jobs.adapters.wakeups import Wakeups
 from semiont_jobs.codec import job_from_dict
 from semiont_jobs.domain.ids import JobId, validate_job_id
 from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob
@@ -67,7 +66,7 @@ class PostgresJobStore:
         self._channel = self._target.channel("jobs")
         self._pool: Pool | None = None
         self._listener: Listener | None = None
-        self._waiters: set[asyncio.Future[None]] = set()
+        self._wakeups = Wakeups()
 
     @property
     def where(self) -> str:
@@ -118,7 +117,7 @@ class PostgresJobStore:
             await listener.stop()
         if pool is not None:
             await pool.close()
-        self._wake()
+        self._wakeups.wake()
 
     # -- the port ---------------------------------------------------------------
 
@@ -132,7 +131,7 @@ class PostgresJobStore:
                 raise JobAlreadyExistsError(job.id)
 
         await self._attempt(insert)
-        self._wake()
+        self._wakeups.wake()
 
     async def create_many(self, jobs: Collection[PendingJob[Any]]) -> None:
         """Add several new pending jobs in one statement: all of them, or none when an id is taken."""
@@ -150,7 +149,7 @@ class PostgresJobStore:
             await conn.execute(q.INSERT_MANY, {**columns, "channel": self._channel})
 
         await self._attempt(insert)
-        self._wake()
+        self._wakeups.wake()
 
     async def get(self, job_id: JobId) -> Job | None:
         job_id = validate_job_id(job_id)
@@ -173,7 +172,7 @@ class PostgresJobStore:
 
         await self._attempt(write)
         if isinstance(job, PendingJob):
-            self._wake()
+            self._wakeups.wake()
 
     async def claim(
         self,
@@ -241,7 +240,7 @@ class PostgresJobStore:
 
         await self._attempt(write)
         if isinstance(job, PendingJob):
-            self._wake()
+            self._wakeups.wake()
 
     async def recover_expired(self, types: Collection[JobType] | None = None) -> list[Job]:
         type_list = None if types is None else list(types)
@@ -267,7 +266,7 @@ class PostgresJobStore:
 
         recovered = await self._attempt(recover)
         if recovered:
-            self._wake()
+            self._wakeups.wake()
         return recovered
 
     async def list(self, query: JobQuery) -> list[Job]:
@@ -300,27 +299,15 @@ class PostgresJobStore:
         return await self._attempt(delete)
 
     async def wait_for_work(self, timeout: float) -> None:
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.add(waiter)
-        try:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(waiter, timeout)
-        finally:
-            self._waiters.discard(waiter)
+        await self._wakeups.wait(timeout)
 
     # -- helpers ----------------------------------------------------------------
 
-    def _wake(self) -> None:
-        for waiter in self._waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-        self._waiters.clear()
-
     async def _on_notify(self, _payload: str) -> None:
-        self._wake()
+        self._wakeups.wake()
 
     async def _woken(self) -> None:
-        self._wake()
+        self._wakeups.wake()
 
     async def _attempt(self, operation: Operation[T]) -> T:
         if self._pool is None:
