@@ -21,7 +21,7 @@ from semiont_jobs.application.worker_settings import WorkerSettings
 from semiont_jobs.domain.jobs import CompleteJob, FailedJob, PendingJob, RunningJob
 from semiont_jobs.domain.vocabulary import JobType
 from semiont_jobs.ports.errors import LeaseLostError
-from semiont_jobs.ports.job_store import Claim
+from semiont_jobs.ports.job_store import Claim, JobFilter
 
 log = logging.getLogger("semiont_jobs.worker")
 
@@ -73,6 +73,9 @@ class JobWorker(abc.ABC):
         self.settings = settings or WorkerSettings()
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._runs: dict[str, _Run] = {}
+        overridden = type(self).can_process_job is not JobWorker.can_process_job
+        self._filter: JobFilter | None = self.can_process_job if overridden else None
+        """Sent to the store only when a subclass looks at more than the job type."""
         self._stopping = asyncio.Event()
         self._stopped = asyncio.Event()
         self._stopped.set()
@@ -191,12 +194,8 @@ class JobWorker(abc.ABC):
             self._launch(claim)
 
     async def _claim(self) -> Claim | None:
-        overridden = type(self).can_process_job is not JobWorker.can_process_job
         return await self.queue.claim_next(
-            self.worker_id,
-            lease=self.settings.lease,
-            types=self.job_types,
-            predicate=self.can_process_job if overridden else None,
+            self.worker_id, lease=self.settings.lease, types=self.job_types, predicate=self._filter
         )
 
     async def _recover(self) -> None:
@@ -226,16 +225,13 @@ class JobWorker(abc.ABC):
             waiter.cancel()
             self._launch(claim)
             return
-        waits: set[asyncio.Future[Any]] = {waiter, asyncio.create_task(self._stopping.wait())}
-        if until_idle:
-            waits |= {run.task for run in self._runs.values() if run.task is not None}
+        stop = asyncio.create_task(self._stopping.wait())
+        running = {run.task for run in self._runs.values() if run.task is not None} if until_idle else set()
         try:
-            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({waiter, stop, *running}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for future in waits:
-                if isinstance(future, asyncio.Task) and future.get_name().startswith("job "):
-                    continue
-                future.cancel()
+            waiter.cancel()
+            stop.cancel()
 
     async def _sleep_unless_stopping(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
