@@ -13,7 +13,6 @@ from semiont_jobs.adapters.memory import (
 from semiont_jobs.application import (
     JOB_QUEUED,
     NO_BACKOFF,
-    Clock,
     JobCancelledError,
     JobIdFilter,
     JobQueue,
@@ -21,7 +20,6 @@ from semiont_jobs.application import (
     RetryPolicy,
     WorkerSettings,
     new_job_id,
-    utc_now,
 )
 from semiont_jobs.application.workers import (
     AssessmentAnnotationWorker,
@@ -129,6 +127,7 @@ from semiont_jobs.ports import (
     StoreUnavailableError,
     Subscription,
 )
+from semiont_jobs.ports.clock import Clock, utc_now
 
 __version__ = "0.1.0"
 

@@ -26,7 +26,6 @@ from semiont_jobs.adapters.memory import (
     ScriptedInferenceClient,
 )
 from semiont_jobs.adapters.postgres import PostgresEventBus, PostgresJobStore
-from semiont_jobs.application.clock import utc_now
 from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.application.job_worker import JobWorker
 from semiont_jobs.application.worker_settings import WorkerSettings
@@ -40,6 +39,7 @@ from semiont_jobs.application.workers import (
     ReferenceAnnotationWorker,
     TagAnnotationWorker,
 )
+from semiont_jobs.ports.clock import utc_now
 from semiont_jobs.ports.content_fetcher import ContentFetcher
 from semiont_jobs.ports.errors import ConfigurationError
 from semiont_jobs.ports.event_bus import EventBus

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from semiont_jobs import EventBusError, FilesystemEventBus, ResourceId
-from semiont_jobs.adapters.filesystem import log_hub, print_events
-from semiont_jobs.adapters.filesystem.event_log import list_segments
-from semiont_jobs.adapters.filesystem.segment_writer import datasync
+from semiont_jobs.adapters.filesystem.events import log_hub
+from semiont_jobs.adapters.filesystem.events.event_log import list_segments
+from semiont_jobs.adapters.helpers.durable_files import datasync
+from semiont_jobs.cli.events import print_events
 from tests.support.events import Recorder
 
 

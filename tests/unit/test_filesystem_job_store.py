@@ -25,7 +25,7 @@ from semiont_jobs import (
     job_from_json,
     job_to_json,
 )
-from semiont_jobs.adapters.filesystem.job_files import JobFiles
+from semiont_jobs.adapters.filesystem.jobs.job_files import JobFiles
 from tests.support.factories import pending
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reference_jobs"

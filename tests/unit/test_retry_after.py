@@ -17,7 +17,7 @@ from semiont_jobs import (
     RunningJob,
     WorkerSettings,
 )
-from semiont_jobs.adapters.inference_support import retry_after_seconds
+from semiont_jobs.adapters.helpers.inference_calls import retry_after_seconds
 from tests.support.factories import pending
 from tests.support.workers import RecordingWorker
 

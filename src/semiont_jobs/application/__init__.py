@@ -1,6 +1,5 @@
 """Application services: the queue, the worker runtime and the annotation workers."""
 
-from semiont_jobs.application.clock import Clock, utc_now
 from semiont_jobs.application.job_context import JobIdFilter, current_job_id
 from semiont_jobs.application.job_queue import JobQueue, new_job_id
 from semiont_jobs.application.job_worker import JobCancelledError, JobWorker
@@ -11,7 +10,6 @@ from semiont_jobs.domain.events import JOB_QUEUED
 __all__ = [
     "JOB_QUEUED",
     "NO_BACKOFF",
-    "Clock",
     "JobCancelledError",
     "JobIdFilter",
     "JobQueue",
@@ -20,5 +18,4 @@ __all__ = [
     "WorkerSettings",
     "current_job_id",
     "new_job_id",
-    "utc_now",
 ]

@@ -8,7 +8,6 @@ from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
-from semiont_jobs.application.clock import Clock, utc_now
 from semiont_jobs.domain import events
 from semiont_jobs.domain.agent import JobUser
 from semiont_jobs.domain.catalog import job_type_of_params
@@ -25,6 +24,7 @@ from semiont_jobs.domain.jobs import (
 from semiont_jobs.domain.params import JobParams
 from semiont_jobs.domain.queries import DEFAULT_LIST_LIMIT, JobQuery, QueueStats
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
+from semiont_jobs.ports.clock import Clock, utc_now
 from semiont_jobs.ports.errors import JobStateConflictError
 from semiont_jobs.ports.event_bus import EventBus
 from semiont_jobs.ports.job_store import Claim, JobFilter, JobStore

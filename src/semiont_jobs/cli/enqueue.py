@@ -8,13 +8,13 @@ from typing import Any
 
 import click
 
-from semiont_jobs.application.clock import utc_now
 from semiont_jobs.application.job_queue import JobQueue, new_job_id
 from semiont_jobs.cli.runtime import Runtime, run, with_queue
 from semiont_jobs.codec import format_time, job_from_dict, job_to_dict
 from semiont_jobs.domain.errors import InvalidJobError
 from semiont_jobs.domain.jobs import DEFAULT_MAX_RETRIES, PendingJob
 from semiont_jobs.domain.vocabulary import JOB_TYPES
+from semiont_jobs.ports.clock import utc_now
 
 
 def _params_from_options(job_type: str, options: dict[str, Any]) -> dict[str, Any]:

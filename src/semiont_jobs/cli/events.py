@@ -3,12 +3,58 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
+from typing import TextIO
 
 import click
 
-from semiont_jobs.adapters.filesystem import FilesystemEventBus, print_events
+from semiont_jobs.adapters.filesystem import FilesystemEventBus
 from semiont_jobs.cli.runtime import Runtime, run
+from semiont_jobs.codec import format_time
+from semiont_jobs.ports.event_bus import Event
+
+
+def format_event(event: Event, *, as_json: bool) -> str:
+    """One event as a log line (``as_json``) or as ``seq  time  channel  [scope]  payload``."""
+    time = format_time(event.time) if event.time is not None else None
+    if as_json:
+        record = {
+            "seq": event.seq,
+            "time": time,
+            "channel": event.channel,
+            "scope": event.scope,
+            "payload": event.payload,
+        }
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    scope = f"  [{event.scope}]" if event.scope is not None else ""
+    payload = json.dumps(event.payload, ensure_ascii=False, sort_keys=True)
+    return f"{event.seq:>8}  {time}  {event.channel}{scope}  {payload}"
+
+
+async def print_events(
+    bus: FilesystemEventBus,
+    *,
+    out: TextIO,
+    follow: bool = False,
+    from_seq: int | None = None,
+    channel: str | None = None,
+    consumer: str | None = None,
+    as_json: bool = False,
+) -> int:
+    """Print the log's events from ``from_seq`` (or after ``consumer``'s cursor, or from the start)
+    to ``out``; with ``follow`` keep printing new ones until cancelled. With ``consumer`` each
+    printed event is acknowledged, so the next run goes on where this one stopped. Return how
+    many events were printed."""
+    read = bus.follow if follow else bus.replay
+    printed = 0
+    async for event in read(from_seq, consumer=consumer, channel=channel):
+        out.write(format_event(event, as_json=as_json) + "\n")
+        out.flush()
+        printed += 1
+        if consumer is not None and event.seq is not None:
+            await bus.ack(consumer, event.seq)
+    return printed
 
 
 async def _print(

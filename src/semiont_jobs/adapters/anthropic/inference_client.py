@@ -7,7 +7,7 @@ import json
 import anthropic
 from anthropic.types import Message, TextBlock
 
-from semiont_jobs.adapters.inference_support import (
+from semiont_jobs.adapters.helpers.inference_calls import (
     call_failed,
     chainable,
     log_usage,

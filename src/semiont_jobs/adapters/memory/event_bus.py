@@ -3,29 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
 
-from semiont_jobs.adapters.subscribers import ListSubscription, Subscribers
+from semiont_jobs.adapters.helpers.subscribers import ListSubscription, Subscribers
 from semiont_jobs.domain.ids import ResourceId
 from semiont_jobs.domain.vocabulary import JsonObject
+from semiont_jobs.ports.clock import Clock, utc_now
 from semiont_jobs.ports.event_bus import Event, EventHandler
 
 log = logging.getLogger("semiont_jobs.events")
 
 
 class _Hub:
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self.subscribers = Subscribers()
 
 
 InMemorySubscription = ListSubscription
 """Ends deliveries to one handler when closed."""
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class InMemoryEventBus:
@@ -36,7 +31,7 @@ class InMemoryEventBus:
     before a subscription are not replayed to it.
     """
 
-    def __init__(self, *, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, *, clock: Clock = utc_now) -> None:
         self._hub = _Hub(clock)
         self._scope: ResourceId | None = None
 

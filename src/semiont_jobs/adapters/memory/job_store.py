@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import bisect
 import secrets
-from collections.abc import Callable, Collection
-from datetime import UTC, datetime, timedelta
+from collections.abc import Collection
+from datetime import datetime, timedelta
 from typing import Any
 
-from semiont_jobs.adapters.wakeups import Wakeups
+from semiont_jobs.adapters.helpers.wakeups import Wakeups
 from semiont_jobs.domain.ids import JobId, validate_job_id
 from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob, finished_at
 from semiont_jobs.domain.queries import JobQuery, QueueStats
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
+from semiont_jobs.ports.clock import Clock, utc_now
 from semiont_jobs.ports.errors import JobAlreadyExistsError, JobStateConflictError, LeaseLostError
 from semiont_jobs.ports.job_store import Claim, JobFilter
 
-Clock = Callable[[], datetime]
 _QueueKey = tuple[datetime, int, JobId]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class InMemoryJobStore:
@@ -31,7 +27,7 @@ class InMemoryJobStore:
     so any number of tasks may claim concurrently. Nothing survives the process.
     """
 
-    def __init__(self, *, clock: Clock = _utc_now) -> None:
+    def __init__(self, *, clock: Clock = utc_now) -> None:
         self._clock = clock
         self._jobs: dict[JobId, Job] = {}
         self._seq: dict[JobId, int] = {}

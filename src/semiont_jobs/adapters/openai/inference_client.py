@@ -8,7 +8,7 @@ from typing import Literal
 import openai
 from openai.types.chat import ChatCompletion
 
-from semiont_jobs.adapters.inference_support import (
+from semiont_jobs.adapters.helpers.inference_calls import (
     call_failed,
     chainable,
     log_usage,

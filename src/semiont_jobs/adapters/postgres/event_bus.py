@@ -5,19 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Final
 
 import psycopg
 
+from semiont_jobs.adapters.helpers.subscribers import ListSubscription, Subscribers
 from semiont_jobs.adapters.postgres.connection import Target
 from semiont_jobs.adapters.postgres.listener import Listener
 from semiont_jobs.adapters.postgres.migrate import migrate
 from semiont_jobs.adapters.postgres.pool import Connection, Pool, behind_message
-from semiont_jobs.adapters.subscribers import ListSubscription, Subscribers
 from semiont_jobs.domain.ids import ResourceId
 from semiont_jobs.domain.vocabulary import JsonObject
+from semiont_jobs.ports.clock import Clock, utc_now
 from semiont_jobs.ports.errors import EventBusError, StoreUnavailableError
 from semiont_jobs.ports.event_bus import Event, EventHandler
 
@@ -33,10 +33,6 @@ SELECT pg_notify(%(channel)s, json_build_object('ref', id)::text) FROM stored"""
 _FETCH: Final = "SELECT body FROM semiont_jobs_event_payloads WHERE id = %s"
 _PRUNE: Final = "DELETE FROM semiont_jobs_event_payloads WHERE created < now() - %s"
 _PRUNE_EVERY: Final = 100
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class _Hub:
@@ -159,7 +155,7 @@ class PostgresEventBus:
         dsn: str,
         *,
         schema: str = "public",
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Clock = utc_now,
         auto_migrate: bool = False,
         connect_timeout: float = 5.0,
         application_name: str = "semiont-jobs-events",

@@ -11,12 +11,12 @@ from typing import Any, Final
 import psycopg
 from psycopg.rows import TupleRow
 
+from semiont_jobs.adapters.helpers.wakeups import Wakeups
 from semiont_jobs.adapters.postgres import job_rows as q
 from semiont_jobs.adapters.postgres.connection import Target
 from semiont_jobs.adapters.postgres.listener import Listener
 from semiont_jobs.adapters.postgres.migrate import migrate
 from semiont_jobs.adapters.postgres.pool import Connection, Operation, Pool, T, behind_message
-from semiont_jobs.adapters.wakeups import Wakeups
 from semiont_jobs.codec import job_from_dict
 from semiont_jobs.domain.ids import JobId, validate_job_id
 from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob

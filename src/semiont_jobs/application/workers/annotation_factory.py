@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, Final
 
 import nanoid
@@ -15,6 +14,7 @@ from semiont_jobs.domain.agent import job_agent
 from semiont_jobs.domain.annotations import TextQuote, text_annotation
 from semiont_jobs.domain.jobs import RunningJob
 from semiont_jobs.domain.vocabulary import JsonObject
+from semiont_jobs.ports.clock import Clock
 
 ANNOTATION_ID_LENGTH: Final = 21
 
@@ -38,7 +38,7 @@ class AnnotationFactory:
     def __init__(
         self,
         backend: BackendSettings,
-        clock: Callable[[], datetime],
+        clock: Clock,
         new_id: Callable[[], str] = new_annotation_id,
     ) -> None:
         self.backend = backend

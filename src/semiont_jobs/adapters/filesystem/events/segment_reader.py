@@ -7,8 +7,13 @@ import logging
 import os
 from pathlib import Path
 
-from semiont_jobs.adapters.filesystem.event_log import BadLineError, Segment, decode_line, list_segments
-from semiont_jobs.adapters.filesystem.segment_writer import log_lock
+from semiont_jobs.adapters.filesystem.events.event_log import (
+    BadLineError,
+    Segment,
+    decode_line,
+    list_segments,
+)
+from semiont_jobs.adapters.filesystem.events.segment_writer import log_lock
 from semiont_jobs.ports.event_bus import Event
 
 log = logging.getLogger("semiont_jobs.events")

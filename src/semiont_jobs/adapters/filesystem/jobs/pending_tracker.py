@@ -8,11 +8,11 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from semiont_jobs.adapters.filesystem.job_files import JobFiles, StoredJob, job_id_of
-from semiont_jobs.adapters.filesystem.job_locks import JobLocks
-from semiont_jobs.adapters.filesystem.pending_index import PendingIndex
-from semiont_jobs.adapters.filesystem.pending_watcher import PendingWatcher
-from semiont_jobs.adapters.wakeups import Wakeups
+from semiont_jobs.adapters.filesystem.jobs.job_files import JobFiles, StoredJob, job_id_of
+from semiont_jobs.adapters.filesystem.jobs.job_locks import JobLocks
+from semiont_jobs.adapters.filesystem.jobs.pending_index import PendingIndex
+from semiont_jobs.adapters.filesystem.jobs.pending_watcher import PendingWatcher
+from semiont_jobs.adapters.helpers.wakeups import Wakeups
 from semiont_jobs.domain.ids import JobId
 from semiont_jobs.domain.jobs import Job, PendingJob
 from semiont_jobs.domain.vocabulary import JobStatus

@@ -7,8 +7,8 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from semiont_jobs.adapters.filesystem.job_files import JobFiles, Lease, StoredJob
-from semiont_jobs.adapters.filesystem.job_locks import JobLocks
+from semiont_jobs.adapters.filesystem.jobs.job_files import JobFiles, Lease, StoredJob
+from semiont_jobs.adapters.filesystem.jobs.job_locks import JobLocks
 from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob
 from semiont_jobs.domain.vocabulary import JobType
 from semiont_jobs.ports.errors import LeaseLostError

@@ -5,29 +5,25 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable, Collection
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from semiont_jobs.adapters.filesystem.job_files import PRECEDENCE, STATUSES, JobFiles, StoredJob
-from semiont_jobs.adapters.filesystem.job_leases import JobLeases
-from semiont_jobs.adapters.filesystem.job_locks import JobLocks
-from semiont_jobs.adapters.filesystem.pending_tracker import PendingTracker
+from semiont_jobs.adapters.filesystem.jobs.job_files import PRECEDENCE, STATUSES, JobFiles, StoredJob
+from semiont_jobs.adapters.filesystem.jobs.job_leases import JobLeases
+from semiont_jobs.adapters.filesystem.jobs.job_locks import JobLocks
+from semiont_jobs.adapters.filesystem.jobs.pending_tracker import PendingTracker
 from semiont_jobs.domain.ids import JobId, validate_job_id
 from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob, finished_at
 from semiont_jobs.domain.queries import JobQuery, QueueStats
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
+from semiont_jobs.ports.clock import Clock, utc_now
 from semiont_jobs.ports.errors import JobAlreadyExistsError, JobStateConflictError, StoreUnavailableError
 from semiont_jobs.ports.job_store import Claim, JobFilter
 
 T = TypeVar("T")
-Clock = Callable[[], datetime]
 
 STALE_TEMP_SECONDS = 600.0
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class FilesystemJobStore:
@@ -54,7 +50,7 @@ class FilesystemJobStore:
         poll_interval: float = 0.25,
         rescan_interval: float = 10.0,
         quarantine_settle: float = 2.0,
-        clock: Clock = _utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.foreign_lease = foreign_lease

@@ -5,18 +5,18 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import AsyncIterator, Callable
-from datetime import datetime, timedelta
+from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
-from semiont_jobs.adapters.filesystem.consumer_cursors import check_consumer_name
-from semiont_jobs.adapters.filesystem.event_log import encode_body, list_segments
-from semiont_jobs.adapters.filesystem.log_hub import FilesystemSubscription, LogHub
-from semiont_jobs.adapters.filesystem.retention import apply_retention, compact
-from semiont_jobs.adapters.filesystem.segment_reader import SegmentReader
-from semiont_jobs.application.clock import utc_now
+from semiont_jobs.adapters.filesystem.events.consumer_cursors import check_consumer_name
+from semiont_jobs.adapters.filesystem.events.event_log import encode_body, list_segments
+from semiont_jobs.adapters.filesystem.events.log_hub import FilesystemSubscription, LogHub
+from semiont_jobs.adapters.filesystem.events.retention import apply_retention, compact
+from semiont_jobs.adapters.filesystem.events.segment_reader import SegmentReader
 from semiont_jobs.domain.ids import ResourceId
 from semiont_jobs.domain.vocabulary import JsonObject
+from semiont_jobs.ports.clock import Clock, utc_now
 from semiont_jobs.ports.errors import EventBusError
 from semiont_jobs.ports.event_bus import Event, EventHandler
 
@@ -46,7 +46,7 @@ class FilesystemEventBus:
         max_age: timedelta | None = None,
         max_bytes: int | None = None,
         watch: bool = True,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         if segment_bytes <= 0:
             raise ValueError(f"segment_bytes must be positive, got {segment_bytes}")

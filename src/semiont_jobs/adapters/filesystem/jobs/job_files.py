@@ -23,7 +23,7 @@ from typing import Any, Final
 
 import attrs
 
-from semiont_jobs.adapters.filesystem.atomic_file import fsync_dir, is_temp_name, write_atomic
+from semiont_jobs.adapters.helpers.durable_files import fsync_dir, is_temp_name, write_atomic
 from semiont_jobs.codec import format_time, job_from_dict, job_to_dict, job_to_json, parse_time
 from semiont_jobs.domain.errors import InvalidJobError, InvalidJobIdError
 from semiont_jobs.domain.ids import JobId, validate_job_id

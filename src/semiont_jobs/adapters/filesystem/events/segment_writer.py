@@ -18,25 +18,13 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from semiont_jobs.adapters.filesystem.event_log import Segment, list_segments, segment_path, stamp
+from semiont_jobs.adapters.filesystem.events.event_log import Segment, list_segments, segment_path, stamp
+from semiont_jobs.adapters.helpers.durable_files import fsync_dir
 
 log = logging.getLogger("semiont_jobs.events")
 
 LOCK_NAME = ".lock"
 _SEQ_AT_START = re.compile(rb'\{"seq":(\d+),')
-
-
-def datasync(fd: int) -> None:
-    """Make what was written to ``fd`` durable."""
-    getattr(os, "fdatasync", os.fsync)(fd)
-
-
-def fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -108,7 +96,7 @@ class SegmentWriter:
                 self._open(newest, create=False)
             else:
                 self._open(Segment(self.last_seq + 1, segment_path(self.directory, self.last_seq + 1)), True)
-                fsync_directory(self.directory)
+                fsync_dir(self.directory)
                 self.rolled = True
             self._catch_up()
         return self._fd

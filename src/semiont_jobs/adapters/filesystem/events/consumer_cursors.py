@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from semiont_jobs.adapters.filesystem.segment_writer import fsync_directory
+from semiont_jobs.adapters.helpers.durable_files import fsync_dir, write_atomic
 from semiont_jobs.ports.errors import EventBusError
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
@@ -49,15 +49,10 @@ class CursorStore:
         if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
             raise ValueError(f"seq must be a non-negative integer, got {seq!r}")
         path = self.directory / f"{name}.json"
-        temporary = self.directory / f".{name}.{os.getpid()}.tmp"
         try:
             os.makedirs(self.directory, exist_ok=True)
-            with open(temporary, "wb") as file:
-                file.write(json.dumps({"consumer": name, "seq": seq}).encode())
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, path)
-            fsync_directory(self.directory)
+            write_atomic(path, json.dumps({"consumer": name, "seq": seq}).encode(), fsync=True)
+            fsync_dir(self.directory)
         except OSError as exc:
             raise EventBusError(f"cannot store the cursor of consumer {name!r} at {path}: {exc}") from exc
 

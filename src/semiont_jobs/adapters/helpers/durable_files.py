@@ -1,4 +1,5 @@
-"""All-or-nothing file replacement: a crash leaves the old content or the new, never a mix."""
+"""Durable files: all-or-nothing replacement (a crash leaves the old content or the new, never a
+mix), and the syncs that make writes and renames survive a power cut."""
 
 from __future__ import annotations
 
@@ -42,9 +43,14 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, fsync: bool) -> i
 
 
 def fsync_dir(path: str | os.PathLike[str]) -> None:
-    """Make the latest renames in the folder ``path`` durable."""
+    """Make the latest creations, renames and removals in the folder ``path`` durable."""
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def datasync(fd: int) -> None:
+    """Make what was written to ``fd`` durable (its data, and the metadata needed to read it)."""
+    getattr(os, "fdatasync", os.fsync)(fd)

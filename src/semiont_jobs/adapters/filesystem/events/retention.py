@@ -7,7 +7,7 @@ import itertools
 import os
 from pathlib import Path
 
-from semiont_jobs.adapters.filesystem.event_log import list_segments
+from semiont_jobs.adapters.filesystem.events.event_log import list_segments
 
 
 def apply_retention(

@@ -12,10 +12,11 @@ from typing import Any
 
 from watchfiles import awatch
 
-from semiont_jobs.adapters.filesystem.consumer_cursors import CursorStore
-from semiont_jobs.adapters.filesystem.segment_reader import SegmentReader
-from semiont_jobs.adapters.filesystem.segment_writer import SegmentWriter, datasync
-from semiont_jobs.adapters.subscribers import ListSubscription, Subscribers
+from semiont_jobs.adapters.filesystem.events.consumer_cursors import CursorStore
+from semiont_jobs.adapters.filesystem.events.segment_reader import SegmentReader
+from semiont_jobs.adapters.filesystem.events.segment_writer import SegmentWriter
+from semiont_jobs.adapters.helpers.durable_files import datasync
+from semiont_jobs.adapters.helpers.subscribers import ListSubscription, Subscribers
 from semiont_jobs.ports.errors import EventBusError
 
 log = logging.getLogger("semiont_jobs.events")
