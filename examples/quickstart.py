@@ -1,4 +1,5 @@
-"""Enqueue a job and run a custom worker on the default filesystem store (in a temporary directory)."""
+"""Enqueue jobs and run them on the default filesystem store (in a temporary directory), two ways:
+a typed handler given to the worker runtime, and a subclass of JobWorker as the reference's README shows."""
 
 import asyncio
 import tempfile
@@ -9,6 +10,7 @@ from semiont_jobs import (
     Container,
     HighlightDetectionParams,
     HighlightDetectionResult,
+    JobContext,
     JobUser,
     JobWorker,
     ResourceId,
@@ -17,8 +19,18 @@ from semiont_jobs import (
     job_to_dict,
 )
 
+Job = RunningJob[HighlightDetectionParams, AnalysisProgress]
+
+
+async def count_words(job: Job, context: JobContext[HighlightDetectionParams, AnalysisProgress]) -> Any:
+    """A handler: the runtime claims the job, renews its lease, and stores what this returns."""
+    await context.report_progress(AnalysisProgress(stage="analyzing", percentage=50))
+    return HighlightDetectionResult(highlights_found=3, highlights_created=3)
+
 
 class WordCountWorker(JobWorker):
+    """The same work as a subclass."""
+
     job_types = frozenset({"highlight-annotation"})
 
     def worker_name(self) -> str:
@@ -35,10 +47,16 @@ async def main(data_dir: str) -> None:
     queue = container.job_queue()
     await queue.open()
     user = JobUser(user_id=UserId("ada"), user_name="Ada", user_domain="example.org")
-    job = await queue.enqueue(HighlightDetectionParams(resource_id=ResourceId("doc-1")), user)
+    params = HighlightDetectionParams(resource_id=ResourceId("doc-1"))
+
+    first = await queue.enqueue(params, user)
+    await JobWorker(queue, {"highlight-annotation": count_words}).run_until_idle()
+    second = await queue.enqueue(params, user)
     await WordCountWorker(queue).run_until_idle()
-    done = await queue.get_job(job.id)
-    print(job_to_dict(done) if done else "job vanished")
+
+    for job_id in (first.id, second.id):
+        done = await queue.get_job(job_id)
+        print(job_to_dict(done) if done else "job vanished")
     print(await queue.get_stats())
     await queue.close()
     await container.event_bus().close()

@@ -20,8 +20,10 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import format_exception
 
+from semiont_jobs.domain.annotations import WIRE_NAME
 from semiont_jobs.domain.catalog import JOB_KINDS
 from semiont_jobs.domain.errors import DomainError, InvalidJobError
+from semiont_jobs.domain.events import EventMessage, JsonMessage
 from semiont_jobs.domain.jobs import (
     STATE_CLASSES,
     CompleteJob,
@@ -103,8 +105,12 @@ def make_converter() -> cattrs.Converter:
             key: converter.structure(item, value_type) for key, item in _json_object(value, type_).items()
         }
 
+    def unstructure_array(value: tuple[Any, ...]) -> list[Any]:
+        return [converter.unstructure(item) for item in value]
+
     converter.register_structure_hook_func(_is_array, structure_array)
-    converter.register_unstructure_hook_func(_is_array, list)
+    converter.register_unstructure_hook_func(_is_array, unstructure_array)
+    converter.register_unstructure_hook(tuple, unstructure_array)
     converter.register_structure_hook_func(_is_typed_map, structure_map)
 
     def is_model_class(cls: Any) -> bool:
@@ -112,16 +118,38 @@ def make_converter() -> cattrs.Converter:
         return attrs.has(origin) and origin.__module__.startswith("semiont_jobs.domain")
 
     def overrides(cls: Any) -> dict[str, Any]:
-        fields = attrs.fields(getattr(cls, "__origin__", None) or cls)
-        return {f.name: override(rename=_camel(f.name), omit_if_default=f.default is None) for f in fields}
+        return {f.name: override(rename=_wire_name(f)) for f in _fields(cls)}
 
-    converter.register_unstructure_hook_factory(
-        is_model_class, lambda cls: make_dict_unstructure_fn(cls, converter, **overrides(cls))
-    )
+    def unstructure_fn(cls: Any) -> Any:
+        """Keys in field order (the reference's), fields that default to ``None`` omitted when ``None``."""
+        unstructure = make_dict_unstructure_fn(cls, converter, **overrides(cls))
+        optional = tuple(_wire_name(f) for f in _fields(cls) if f.default is None)
+        if not optional:
+            return unstructure
+
+        def without_absent(value: Any) -> dict[str, Any]:
+            data: dict[str, Any] = unstructure(value)
+            for key in optional:
+                if data[key] is None:
+                    del data[key]
+            return data
+
+        return without_absent
+
+    converter.register_unstructure_hook_factory(is_model_class, unstructure_fn)
     converter.register_structure_hook_factory(
         is_model_class, lambda cls: make_dict_structure_fn(cls, converter, **overrides(cls))
     )
     return converter
+
+
+def _fields(cls: Any) -> tuple[attrs.Attribute[Any], ...]:
+    return attrs.fields(getattr(cls, "__origin__", None) or cls)  # type: ignore[no-any-return]
+
+
+def _wire_name(field: attrs.Attribute[Any]) -> str:
+    name: str = field.metadata.get(WIRE_NAME, _camel(field.name))
+    return name
 
 
 _CONVERTER: Final = make_converter()
@@ -205,8 +233,17 @@ def job_from_json(raw: bytes | str) -> Job:
 
 
 def unstructure(value: object) -> Any:
-    """Any model value (progress, result, params) in its wire form."""
+    """Any model value (progress, result, params, an annotation) in its wire form."""
     return _CONVERTER.unstructure(value)
+
+
+def message_to_dict(message: EventMessage) -> dict[str, Any]:
+    """The JSON payload of an event message: camelCase keys in the reference's order, absent optionals
+    omitted (a :class:`~semiont_jobs.domain.events.JsonMessage`'s payload as given)."""
+    if isinstance(message, JsonMessage):
+        return dict(message.payload)
+    payload: dict[str, Any] = _CONVERTER.unstructure(message)
+    return payload
 
 
 __all__ = [
@@ -216,6 +253,7 @@ __all__ = [
     "job_to_dict",
     "job_to_json",
     "make_converter",
+    "message_to_dict",
     "parse_time",
     "unstructure",
 ]

@@ -26,19 +26,22 @@ from semiont_jobs.adapters.memory import (
     ScriptedInferenceClient,
 )
 from semiont_jobs.adapters.postgres import PostgresEventBus, PostgresJobStore
+from semiont_jobs.application.handlers import (
+    DEFAULT_CREATION_TIMEOUT,
+    AnnotationPublisher,
+    AssessmentAnnotationHandler,
+    BackendSettings,
+    CommentAnnotationHandler,
+    GenerationHandler,
+    HighlightAnnotationHandler,
+    ReferenceAnnotationHandler,
+    SemiontHandler,
+    TagAnnotationHandler,
+    semiont_worker,
+)
 from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.application.job_worker import JobWorker
 from semiont_jobs.application.worker_settings import WorkerSettings
-from semiont_jobs.application.workers import (
-    DEFAULT_CREATION_TIMEOUT,
-    AssessmentAnnotationWorker,
-    BackendSettings,
-    CommentAnnotationWorker,
-    GenerationWorker,
-    HighlightAnnotationWorker,
-    ReferenceAnnotationWorker,
-    TagAnnotationWorker,
-)
 from semiont_jobs.ports.clock import utc_now
 from semiont_jobs.ports.content_fetcher import ContentFetcher
 from semiont_jobs.ports.errors import ConfigurationError
@@ -122,6 +125,17 @@ def sdk_inference_client(
     from semiont_jobs.adapters.openai import OpenAIInferenceClient
 
     return OpenAIInferenceClient(**settings)
+
+
+def semiont_workers(
+    queue: JobQueue,
+    handlers: list[SemiontHandler],
+    event_bus: EventBus,
+    backend: BackendSettings,
+    settings: WorkerSettings,
+) -> list[JobWorker]:
+    """One worker runtime per handler, each publishing the Semiont lifecycle events."""
+    return [semiont_worker(queue, handler, event_bus, backend, settings) for handler in handlers]
 
 
 class Container(containers.DeclarativeContainer):
@@ -212,45 +226,52 @@ class Container(containers.DeclarativeContainer):
     worker_settings: providers.Provider[WorkerSettings] = providers.Factory(
         WorkerSettings, concurrency=config.workers.concurrency.as_int()
     )
-    _annotation_worker_collaborators: ClassVar[dict[str, providers.Provider[Any]]] = {
-        "queue": job_queue,
-        "event_bus": event_bus,
+    annotation_publisher: providers.Provider[AnnotationPublisher] = providers.Factory(
+        AnnotationPublisher, event_bus=event_bus, backend=backend_settings, clock=clock
+    )
+    _detection_collaborators: ClassVar[dict[str, providers.Provider[Any]]] = {
         "inference": inference_client,
         "content": content_fetcher,
-        "backend": backend_settings,
-        "settings": worker_settings,
+        "annotations": annotation_publisher,
     }
-    reference_annotation_worker: providers.Provider[JobWorker] = providers.Factory(
-        ReferenceAnnotationWorker, **_annotation_worker_collaborators
+    reference_annotation_handler: providers.Provider[SemiontHandler] = providers.Factory(
+        ReferenceAnnotationHandler, **_detection_collaborators
     )
-    highlight_annotation_worker: providers.Provider[JobWorker] = providers.Factory(
-        HighlightAnnotationWorker, **_annotation_worker_collaborators
+    highlight_annotation_handler: providers.Provider[SemiontHandler] = providers.Factory(
+        HighlightAnnotationHandler, **_detection_collaborators
     )
-    assessment_annotation_worker: providers.Provider[JobWorker] = providers.Factory(
-        AssessmentAnnotationWorker, **_annotation_worker_collaborators
+    assessment_annotation_handler: providers.Provider[SemiontHandler] = providers.Factory(
+        AssessmentAnnotationHandler, **_detection_collaborators
     )
-    comment_annotation_worker: providers.Provider[JobWorker] = providers.Factory(
-        CommentAnnotationWorker, **_annotation_worker_collaborators
+    comment_annotation_handler: providers.Provider[SemiontHandler] = providers.Factory(
+        CommentAnnotationHandler, **_detection_collaborators
     )
-    tag_annotation_worker: providers.Provider[JobWorker] = providers.Factory(
-        TagAnnotationWorker, **_annotation_worker_collaborators
+    tag_annotation_handler: providers.Provider[SemiontHandler] = providers.Factory(
+        TagAnnotationHandler, **_detection_collaborators
     )
-    generation_worker: providers.Provider[JobWorker] = providers.Factory(
-        GenerationWorker,
-        queue=job_queue,
-        event_bus=event_bus,
+    generation_handler: providers.Provider[SemiontHandler] = providers.Factory(
+        GenerationHandler,
         inference=inference_client,
+        event_bus=event_bus,
         backend=backend_settings,
-        settings=worker_settings,
         creation_timeout=config.workers.generation_timeout.as_float(),
     )
-    workers: providers.Provider[list[JobWorker]] = providers.List(
-        reference_annotation_worker,
-        highlight_annotation_worker,
-        assessment_annotation_worker,
-        comment_annotation_worker,
-        tag_annotation_worker,
-        generation_worker,
+    handlers: providers.Provider[list[SemiontHandler]] = providers.List(
+        reference_annotation_handler,
+        highlight_annotation_handler,
+        assessment_annotation_handler,
+        comment_annotation_handler,
+        tag_annotation_handler,
+        generation_handler,
+    )
+    """The six Semiont handlers, wired to the configured ports."""
+    workers: providers.Provider[list[JobWorker]] = providers.Factory(
+        semiont_workers,
+        queue=job_queue,
+        handlers=handlers,
+        event_bus=event_bus,
+        backend=backend_settings,
+        settings=worker_settings,
     )
     """All six workers, wired; building them raises ``ConfigurationError`` without ``workers.public_url``."""
 

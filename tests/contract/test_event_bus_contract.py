@@ -8,6 +8,7 @@ import json
 import pytest
 
 from semiont_jobs import Event, EventBus, ResourceId
+from semiont_jobs.domain.events import JsonMessage
 from tests.contract.conftest import DURABLE_EVENT_BUS_ADAPTERS, EVENT_BUS_ADAPTERS
 from tests.support.bus_process import child_spec, open_bus, read_line, spawn
 from tests.support.durable import DurableEventBus
@@ -27,7 +28,9 @@ class TestEventBusContract:
     async def test_subscriber_receives_payload_on_its_channel(self, adapter: EventBus) -> None:
         recorder = Recorder()
         await adapter.subscribe("mark:create", recorder)
-        await adapter.publish("mark:create", {"annotation": {"id": "a1"}, "userId": "u1"})
+        await adapter.publish(
+            JsonMessage(channel="mark:create", payload={"annotation": {"id": "a1"}, "userId": "u1"})
+        )
         await recorder.wait_for_count(1)
         [event] = recorder.events
         assert event.channel == "mark:create"
@@ -37,16 +40,16 @@ class TestEventBusContract:
     async def test_other_channels_are_not_delivered(self, adapter: EventBus) -> None:
         recorder = Recorder()
         await adapter.subscribe("job:complete", recorder)
-        await adapter.publish("job:start", {"jobId": "j1"})
-        await adapter.publish("job:complete", {"jobId": "j1"})
+        await adapter.publish(JsonMessage(channel="job:start", payload={"jobId": "j1"}))
+        await adapter.publish(JsonMessage(channel="job:complete", payload={"jobId": "j1"}))
         await recorder.wait_for_count(1)
         assert recorder.channels == ["job:complete"]
 
     async def test_all_channels_subscription(self, adapter: EventBus) -> None:
         recorder = Recorder()
         await adapter.subscribe(None, recorder)
-        await adapter.publish("job:start", {"n": 1})
-        await adapter.publish("job:complete", {"n": 2})
+        await adapter.publish(JsonMessage(channel="job:start", payload={"n": 1}))
+        await adapter.publish(JsonMessage(channel="job:complete", payload={"n": 2}))
         await recorder.wait_for_count(2)
         assert recorder.channels == ["job:start", "job:complete"]
 
@@ -54,7 +57,7 @@ class TestEventBusContract:
         recorder = Recorder()
         await adapter.subscribe("tick", recorder)
         for n in range(100):
-            await adapter.publish("tick", {"n": n})
+            await adapter.publish(JsonMessage(channel="tick", payload={"n": n}))
         await recorder.wait_for_count(100)
         assert [event.payload["n"] for event in recorder.events] == list(range(100))
 
@@ -63,9 +66,9 @@ class TestEventBusContract:
         await adapter.subscribe("mark:progress", root)
         await adapter.scope(R1).subscribe("mark:progress", in_r1)
         await adapter.scope(R2).subscribe("mark:progress", in_r2)
-        await adapter.scope(R1).publish("mark:progress", {"percentage": 10})
-        await adapter.scope(R2).publish("mark:progress", {"percentage": 20})
-        await adapter.publish("mark:progress", {"percentage": 30})
+        await adapter.scope(R1).publish(JsonMessage(channel="mark:progress", payload={"percentage": 10}))
+        await adapter.scope(R2).publish(JsonMessage(channel="mark:progress", payload={"percentage": 20}))
+        await adapter.publish(JsonMessage(channel="mark:progress", payload={"percentage": 30}))
         await in_r1.wait_for_count(1)
         await in_r2.wait_for_count(1)
         await root.wait_for_count(1)
@@ -76,8 +79,8 @@ class TestEventBusContract:
     async def test_every_scope_subscription_sees_global_and_scoped(self, adapter: EventBus) -> None:
         recorder = Recorder()
         await adapter.subscribe(None, recorder, every_scope=True)
-        await adapter.publish("job:start", {"n": 1})
-        await adapter.scope(R1).publish("job:queued", {"n": 2})
+        await adapter.publish(JsonMessage(channel="job:start", payload={"n": 1}))
+        await adapter.scope(R1).publish(JsonMessage(channel="job:queued", payload={"n": 2}))
         await recorder.wait_for_count(2)
         assert [(e.channel, e.scope) for e in recorder.events] == [("job:start", None), ("job:queued", R1)]
 
@@ -88,8 +91,8 @@ class TestEventBusContract:
         recorder = Recorder()
         await adapter.subscribe("x", explode)
         await adapter.subscribe("x", recorder)
-        await adapter.publish("x", {"n": 1})
-        await adapter.publish("x", {"n": 2})
+        await adapter.publish(JsonMessage(channel="x", payload={"n": 1}))
+        await adapter.publish(JsonMessage(channel="x", payload={"n": 2}))
         await recorder.wait_for_count(2)
         assert [e.payload["n"] for e in recorder.events] == [1, 2]
 
@@ -97,11 +100,11 @@ class TestEventBusContract:
         closed, sentinel = Recorder(), Recorder()
         subscription = await adapter.subscribe("x", closed)
         await adapter.subscribe("x", sentinel)
-        await adapter.publish("x", {"n": 1})
+        await adapter.publish(JsonMessage(channel="x", payload={"n": 1}))
         await closed.wait_for_count(1)
         await subscription.close()
         await subscription.close()
-        await adapter.publish("x", {"n": 2})
+        await adapter.publish(JsonMessage(channel="x", payload={"n": 2}))
         await sentinel.wait_for_count(2)
         assert [e.payload["n"] for e in closed.events] == [1]
 
@@ -118,7 +121,7 @@ class TestDurableEventBusContract:
         self, adapter: DurableEventBus
     ) -> None:
         for n in range(5):
-            await adapter.publish("tick", {"n": n})
+            await adapter.publish(JsonMessage(channel="tick", payload={"n": n}))
         events = [event async for event in adapter.replay()]
         assert [e.payload["n"] for e in events] == list(range(5))
         seqs = [e.seq for e in events if e.seq is not None]
@@ -127,14 +130,14 @@ class TestDurableEventBusContract:
 
     async def test_replay_starts_at_the_given_seq(self, adapter: DurableEventBus) -> None:
         for n in range(5):
-            await adapter.publish("tick", {"n": n})
+            await adapter.publish(JsonMessage(channel="tick", payload={"n": n}))
         third = [e async for e in adapter.replay()][2]
         events = [e async for e in adapter.replay(from_seq=third.seq)]
         assert [e.payload["n"] for e in events] == [2, 3, 4]
 
     async def test_replay_keeps_channel_scope_and_time(self, adapter: DurableEventBus) -> None:
-        await adapter.scope(R1).publish("mark:progress", {"percentage": 10})
-        await adapter.publish("job:start", {"jobId": "j1"})
+        await adapter.scope(R1).publish(JsonMessage(channel="mark:progress", payload={"percentage": 10}))
+        await adapter.publish(JsonMessage(channel="job:start", payload={"jobId": "j1"}))
         events = [e async for e in adapter.replay()]
         assert [(e.channel, e.scope, e.payload) for e in events] == [
             ("mark:progress", R1, {"percentage": 10}),
@@ -147,10 +150,10 @@ class TestDurableEventBusContract:
     async def test_a_new_bus_on_the_same_medium_sees_the_log_and_continues_it(
         self, adapter: DurableEventBus
     ) -> None:
-        await adapter.publish("tick", {"n": 0})
+        await adapter.publish(JsonMessage(channel="tick", payload={"n": 0}))
         other = open_bus(child_spec(adapter))
         try:
-            await other.publish("tick", {"n": 1})
+            await other.publish(JsonMessage(channel="tick", payload={"n": 1}))
             events = [e async for e in other.replay()]
         finally:
             await other.close()
@@ -162,7 +165,7 @@ class TestDurableEventBusContract:
         self, adapter: DurableEventBus
     ) -> None:
         for n in range(4):
-            await adapter.publish("tick", {"n": n})
+            await adapter.publish(JsonMessage(channel="tick", payload={"n": n}))
         assert await adapter.cursor("indexer") is None
         seen = []
         async for event in adapter.replay(consumer="indexer"):
@@ -171,13 +174,13 @@ class TestDurableEventBusContract:
             await adapter.ack("indexer", event.seq)
             if len(seen) == 2:
                 break
-        await adapter.publish("tick", {"n": 4})
+        await adapter.publish(JsonMessage(channel="tick", payload={"n": 4}))
         rest = [e.payload["n"] async for e in adapter.replay(consumer="indexer")]
         assert (seen, rest) == ([0, 1], [2, 3, 4])
         assert [e.payload["n"] async for e in adapter.replay(consumer="newcomer")] == [0, 1, 2, 3, 4]
 
     async def test_follow_reads_the_backlog_then_live_events(self, adapter: DurableEventBus) -> None:
-        await adapter.publish("tick", {"n": 0})
+        await adapter.publish(JsonMessage(channel="tick", payload={"n": 0}))
         received: list[int] = []
 
         async def follow() -> None:
@@ -187,9 +190,9 @@ class TestDurableEventBusContract:
                     return
 
         follower = asyncio.create_task(follow())
-        await adapter.publish("tick", {"n": 1})
+        await adapter.publish(JsonMessage(channel="tick", payload={"n": 1}))
         await asyncio.sleep(0.05)
-        await adapter.publish("tick", {"n": 2})
+        await adapter.publish(JsonMessage(channel="tick", payload={"n": 2}))
         await asyncio.wait_for(follower, 5)
         assert received == [0, 1, 2]
 
@@ -207,7 +210,7 @@ class TestDurableEventBusContract:
         subscriber = await spawn(child_spec(adapter), "subscribe", "3")
         assert await read_line(subscriber) == "ready"
         for n in range(3):
-            await adapter.publish("load", {"publisher": "parent", "n": n})
+            await adapter.publish(JsonMessage(channel="load", payload={"publisher": "parent", "n": n}))
         lines = [json.loads(await read_line(subscriber)) for _ in range(3)]
         assert await subscriber.wait() == 0
         assert [line["payload"]["n"] for line in lines] == [0, 1, 2]
@@ -215,7 +218,7 @@ class TestDurableEventBusContract:
     async def test_close_is_idempotent_and_ends_deliveries(self, adapter: EventBus) -> None:
         recorder = Recorder()
         await adapter.subscribe("x", recorder)
-        await adapter.publish("x", {"n": 1})
+        await adapter.publish(JsonMessage(channel="x", payload={"n": 1}))
         await recorder.wait_for_count(1)
         await adapter.close()
         await adapter.close()

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from semiont_jobs import FilesystemEventBus
+from semiont_jobs.domain.events import JsonMessage
 from tests.support.bus_process import child_spec, read_line, spawn
 
 pytestmark = pytest.mark.slow
@@ -64,7 +65,7 @@ async def test_a_killed_consumer_resumes_from_its_cursor(bus: FilesystemEventBus
 
     async def publish() -> None:
         for n in range(last + 1):
-            await bus.publish("load", {"publisher": "parent", "n": n})
+            await bus.publish(JsonMessage(channel="load", payload={"publisher": "parent", "n": n}))
             await asyncio.sleep(0.002)
 
     publishing = asyncio.create_task(publish())

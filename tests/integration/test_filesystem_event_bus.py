@@ -17,6 +17,7 @@ from semiont_jobs.adapters.filesystem.events import log_hub
 from semiont_jobs.adapters.filesystem.events.event_log import list_segments
 from semiont_jobs.adapters.helpers.durable_files import datasync
 from semiont_jobs.cli.events import print_events
+from semiont_jobs.domain.events import JsonMessage
 from tests.support.events import Recorder
 
 
@@ -51,7 +52,9 @@ async def test_nothing_touches_the_disk_before_first_use(tmp_path: Path) -> None
 
 
 async def test_each_event_is_one_json_line(bus: FilesystemEventBus) -> None:
-    await bus.scope(ResourceId("r1")).publish("mark:progress", {"percentage": 5, "text": "é"})
+    await bus.scope(ResourceId("r1")).publish(
+        JsonMessage(channel="mark:progress", payload={"percentage": 5, "text": "é"})
+    )
     [line] = lines(bus)
     record = json.loads(line)
     assert set(record) == {"seq", "time", "channel", "scope", "payload"}
@@ -63,11 +66,11 @@ async def test_each_event_is_one_json_line(bus: FilesystemEventBus) -> None:
 async def test_a_payload_that_is_not_json_is_refused_and_nothing_is_written(
     bus: FilesystemEventBus,
 ) -> None:
-    await bus.publish("x", {"n": 0})
+    await bus.publish(JsonMessage(channel="x", payload={"n": 0}))
     with pytest.raises(EventBusError, match=r"payload on channel 'job:fail' is not JSON"):
-        await bus.publish("job:fail", {"error": object()})
+        await bus.publish(JsonMessage(channel="job:fail", payload={"error": object()}))
     with pytest.raises(EventBusError, match="channel must be a non-empty string"):
-        await bus.publish("", {})
+        await bus.publish(JsonMessage(channel="", payload={}))
     assert len(lines(bus)) == 1
 
 
@@ -75,7 +78,7 @@ async def test_an_unwritable_directory_is_an_event_bus_error(tmp_path: Path) -> 
     (tmp_path / "events").write_text("a file where the log should be")
     bus = FilesystemEventBus(tmp_path)
     with pytest.raises(EventBusError, match="events"):
-        await bus.publish("x", {})
+        await bus.publish(JsonMessage(channel="x", payload={}))
     await bus.close()
 
 
@@ -96,7 +99,7 @@ async def test_publishes_in_flight_together_share_syncs(
         datasync(fd)
 
     monkeypatch.setattr(log_hub, "datasync", counting)
-    await asyncio.gather(*(bus.publish("x", {"n": n}) for n in range(50)))
+    await asyncio.gather(*(bus.publish(JsonMessage(channel="x", payload={"n": n})) for n in range(50)))
     assert await payloads(bus) == list(range(50))
     assert 1 <= len(syncs) < 10
 
@@ -105,7 +108,7 @@ async def test_without_fsync_nothing_is_synced(tmp_path: Path, monkeypatch: pyte
     syncs: list[int] = []
     monkeypatch.setattr(log_hub, "datasync", syncs.append)
     bus = FilesystemEventBus(tmp_path, fsync=False)
-    await bus.publish("x", {"n": 0})
+    await bus.publish(JsonMessage(channel="x", payload={"n": 0}))
     await bus.close()
     assert syncs == []
     assert len(lines(bus)) == 1
@@ -114,13 +117,13 @@ async def test_without_fsync_nothing_is_synced(tmp_path: Path, monkeypatch: pyte
 async def test_a_torn_last_line_is_skipped_and_not_glued_to(
     bus: FilesystemEventBus, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await bus.publish("x", {"n": 0})
+    await bus.publish(JsonMessage(channel="x", payload={"n": 0}))
     [segment] = list_segments(bus.directory)
     append_bytes(segment.path, b'{"seq":2,"time":"2026-01-01T00:00:00.000Z","chan')
     assert await payloads(bus) == [0]
     other = FilesystemEventBus(tmp_path)
     with caplog.at_level(logging.WARNING, "semiont_jobs.events"):
-        await other.publish("x", {"n": 1})
+        await other.publish(JsonMessage(channel="x", payload={"n": 1}))
         assert await payloads(other) == [0, 1]
     await other.close()
     assert "torn line" in caplog.text
@@ -131,11 +134,11 @@ async def test_a_torn_last_line_is_skipped_and_not_glued_to(
 async def test_a_live_subscriber_gets_past_a_torn_line(bus: FilesystemEventBus, tmp_path: Path) -> None:
     recorder = Recorder()
     await bus.subscribe("x", recorder)
-    await bus.publish("x", {"n": 0})
+    await bus.publish(JsonMessage(channel="x", payload={"n": 0}))
     [segment] = list_segments(bus.directory)
     append_bytes(segment.path, b'{"seq":9,"ti')
     other = FilesystemEventBus(tmp_path)
-    await other.publish("x", {"n": 1})
+    await other.publish(JsonMessage(channel="x", payload={"n": 1}))
     await other.close()
     await recorder.wait_for_count(2)
     assert [e.payload["n"] for e in recorder.events] == [0, 1]
@@ -146,7 +149,7 @@ async def test_segments_roll_by_size_and_readers_cross_them(tmp_path: Path) -> N
     recorder = Recorder()
     await bus.subscribe("x", recorder)
     for n in range(40):
-        await bus.publish("x", {"n": n})
+        await bus.publish(JsonMessage(channel="x", payload={"n": n}))
     await recorder.wait_for_count(40)
     segments = list_segments(bus.directory)
     assert len(segments) > 5
@@ -162,7 +165,7 @@ async def test_retention_keeps_what_a_named_consumer_has_not_read(tmp_path: Path
     bus = FilesystemEventBus(tmp_path, segment_bytes=200, max_bytes=1, fsync=False)
     await bus.ack("slow", 10)
     for n in range(60):
-        await bus.publish("x", {"n": n})
+        await bus.publish(JsonMessage(channel="x", payload={"n": n}))
     assert list_segments(bus.directory)[0].start > 1, "segments read by every consumer go"
     assert await payloads(bus, consumer="slow") == list(range(10, 60))
     await bus.ack("slow", 60)
@@ -176,7 +179,7 @@ async def test_retention_by_age_spares_young_segments(tmp_path: Path) -> None:
 
     bus = FilesystemEventBus(tmp_path, segment_bytes=200, max_age=timedelta(hours=1), fsync=False)
     for n in range(20):
-        await bus.publish("x", {"n": n})
+        await bus.publish(JsonMessage(channel="x", payload={"n": n}))
     assert bus.apply_retention() == 0
     oldest = list_segments(bus.directory)[0].path
     os.utime(oldest, (0, 0))
@@ -190,7 +193,7 @@ async def test_compact_removes_what_it_is_told_and_readers_go_on(
 ) -> None:
     bus = FilesystemEventBus(tmp_path, segment_bytes=200, fsync=False)
     for n in range(30):
-        await bus.publish("x", {"n": n})
+        await bus.publish(JsonMessage(channel="x", payload={"n": n}))
     await bus.ack("slow", 2)
     assert await bus.compact() == 0, "the default keeps what a consumer has not read"
     removed = await bus.compact(before_seq=15)
@@ -204,8 +207,10 @@ async def test_compact_removes_what_it_is_told_and_readers_go_on(
 
 
 async def test_print_events_prints_filters_and_resumes_a_consumer(bus: FilesystemEventBus) -> None:
-    await bus.publish("job:start", {"jobId": "j1"})
-    await bus.scope(ResourceId("r1")).publish("mark:progress", {"percentage": 50})
+    await bus.publish(JsonMessage(channel="job:start", payload={"jobId": "j1"}))
+    await bus.scope(ResourceId("r1")).publish(
+        JsonMessage(channel="mark:progress", payload={"percentage": 50})
+    )
     out = io.StringIO()
     assert await print_events(bus, out=out) == 2
     first, second = out.getvalue().splitlines()
@@ -217,7 +222,7 @@ async def test_print_events_prints_filters_and_resumes_a_consumer(bus: Filesyste
     assert json.loads(out.getvalue())["payload"] == {"percentage": 50}
 
     assert await print_events(bus, out=io.StringIO(), consumer="cli") == 2
-    await bus.publish("job:complete", {"jobId": "j1"})
+    await bus.publish(JsonMessage(channel="job:complete", payload={"jobId": "j1"}))
     out = io.StringIO()
     assert await print_events(bus, out=out, consumer="cli", as_json=True) == 1
     assert json.loads(out.getvalue())["seq"] == 3
@@ -227,7 +232,7 @@ async def test_print_events_prints_filters_and_resumes_a_consumer(bus: Filesyste
 async def test_print_events_follows_until_cancelled(bus: FilesystemEventBus) -> None:
     out = io.StringIO()
     printing = asyncio.create_task(print_events(bus, out=out, follow=True, from_seq=1, as_json=True))
-    await bus.publish("x", {"n": 0})
+    await bus.publish(JsonMessage(channel="x", payload={"n": 0}))
     for _ in range(100):
         if out.getvalue():
             break

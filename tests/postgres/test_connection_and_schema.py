@@ -12,6 +12,7 @@ from psycopg import sql
 from semiont_jobs import Container, EventBus, JobStore
 from semiont_jobs.adapters.postgres import PostgresEventBus, PostgresJobStore, latest_version, migrate
 from semiont_jobs.adapters.postgres.connection import redact
+from semiont_jobs.domain.events import JsonMessage
 from semiont_jobs.ports.errors import ConfigurationError, EventBusError, StoreUnavailableError
 
 UNREACHABLE = "postgresql://alice:s3cret-pw@127.0.0.1:1/jobsdb"
@@ -41,7 +42,7 @@ async def test_unreachable_store_names_the_server_not_the_password() -> None:
 async def test_unreachable_bus_names_the_server_not_the_password() -> None:
     bus = PostgresEventBus(UNREACHABLE, connect_timeout=1)
     with pytest.raises(EventBusError) as caught:
-        await bus.publish("job:start", {"jobId": "j1"})
+        await bus.publish(JsonMessage(channel="job:start", payload={"jobId": "j1"}))
     message = str(caught.value)
     assert "127.0.0.1:1/jobsdb" in message
     assert "s3cret" not in message

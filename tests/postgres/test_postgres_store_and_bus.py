@@ -14,6 +14,7 @@ from psycopg import sql
 from semiont_jobs import JobId, LeaseLostError, ResourceId, job_to_dict
 from semiont_jobs.adapters.postgres import PostgresEventBus, PostgresJobStore
 from semiont_jobs.adapters.postgres.event_bus import NOTIFY_LIMIT
+from semiont_jobs.domain.events import JsonMessage
 from tests.support.events import Recorder
 from tests.support.factories import pending
 
@@ -126,8 +127,10 @@ async def test_large_payload_reaches_another_bus_whole(
     await receiver.subscribe("mark:create", recorder, every_scope=True)
     annotation = {"id": "ann-1", "body": [{"value": "é" * 40_000}]}
     try:
-        await postgres_event_bus.scope(ResourceId("res-1")).publish("mark:create", {"annotation": annotation})
-        await postgres_event_bus.publish("mark:create", {"small": True})
+        await postgres_event_bus.scope(ResourceId("res-1")).publish(
+            JsonMessage(channel="mark:create", payload={"annotation": annotation})
+        )
+        await postgres_event_bus.publish(JsonMessage(channel="mark:create", payload={"small": True}))
         await recorder.wait_for_count(2)
     finally:
         await receiver.close()
@@ -148,7 +151,7 @@ async def test_events_cross_buses_in_order_and_scope(
     try:
         for n in range(50):
             target = postgres_event_bus.scope(ResourceId("res-1" if n % 2 else "res-2"))
-            await target.publish("tick", {"n": n})
+            await target.publish(JsonMessage(channel="tick", payload={"n": n}))
         await everything.wait_for_count(50)
         await in_r1.wait_for_count(25)
     finally:

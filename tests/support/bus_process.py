@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from semiont_jobs import Event, FilesystemEventBus
+from semiont_jobs.domain.events import JsonMessage
 from tests.support.durable import DurableEventBus
 
 
@@ -46,7 +47,7 @@ async def main(spec: str, command: str, *args: str) -> None:
         if command == "publish":
             name, count = args[0], int(args[1])
             for n in range(count):
-                await bus.publish("load", {"publisher": name, "n": n})
+                await bus.publish(JsonMessage(channel="load", payload={"publisher": name, "n": n}))
         elif command == "subscribe":
             await subscribe(bus, int(args[0]))
         elif command == "consume":

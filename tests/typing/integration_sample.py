@@ -7,10 +7,12 @@ from typing import Any
 from dependency_injector import providers
 
 from semiont_jobs import (
+    AnalysisProgress,
     Container,
     HighlightDetectionParams,
     HighlightDetectionResult,
     InMemoryJobStore,
+    JobContext,
     JobQueue,
     JobStore,
     JobUser,
@@ -21,6 +23,31 @@ from semiont_jobs import (
     UserId,
     WorkerSettings,
 )
+
+Job = RunningJob[HighlightDetectionParams, AnalysisProgress]
+Context = JobContext[HighlightDetectionParams, AnalysisProgress]
+
+
+async def count_words(job: Job, context: Context) -> HighlightDetectionResult:
+    """A handler written as a plain function: mypy sees the params, progress and result types."""
+    instructions: str | None = job.params.instructions
+    await context.report_progress(AnalysisProgress(stage="analyzing", percentage=50))
+    found = len((instructions or "").split())
+    return HighlightDetectionResult(highlights_found=found, highlights_created=found)
+
+
+class CountingHandler:
+    """A handler written as a class."""
+
+    def __init__(self, step: float) -> None:
+        self.step = step
+
+    async def __call__(self, job: Job, context: Context) -> HighlightDetectionResult:
+        updated: Job = await context.report_progress(AnalysisProgress(stage="creating", percentage=self.step))
+        assert updated.progress is not None
+        return HighlightDetectionResult(
+            highlights_found=0, highlights_created=int(updated.progress.percentage)
+        )
 
 
 class CountingWorker(JobWorker):
@@ -44,6 +71,8 @@ async def main() -> int:
     job = await queue.enqueue(HighlightDetectionParams(resource_id=ResourceId("r1")), user)
     worker = CountingWorker(queue, WorkerSettings(concurrency=2))
     await worker.run_until_idle()
+    await JobWorker(queue, {"highlight-annotation": count_words}).run_until_idle()
+    await JobWorker(queue, {"highlight-annotation": CountingHandler(0.5)}, WorkerSettings()).run_until_idle()
     stats = await queue.get_stats()
     found = await queue.get_job(job.id)
     return stats.complete + (0 if found is None else 1)

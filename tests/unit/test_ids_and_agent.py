@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from semiont_jobs import InvalidJobIdError, JobUser, UserId, job_agent, user_agent, validate_job_id
+from semiont_jobs.codec import unstructure
 from tests.support.factories import pending
 
 
@@ -36,7 +37,7 @@ def test_invalid_ids_are_rejected_with_the_reason(bad: object, reason: str) -> N
 
 
 def test_agent_uses_name_and_did_web_id() -> None:
-    assert user_agent("u1", "Ada", "ada@x.org", "x.org") == {
+    assert unstructure(user_agent("u1", "Ada", "ada@x.org", "x.org")) == {
         "type": "Person",
         "id": "did:web:x.org:users:u1",
         "name": "Ada",
@@ -44,11 +45,11 @@ def test_agent_uses_name_and_did_web_id() -> None:
 
 
 def test_agent_falls_back_to_email_when_name_is_empty() -> None:
-    assert user_agent("u1", "", "ada@x.org", "x.org")["name"] == "ada@x.org"
+    assert user_agent("u1", "", "ada@x.org", "x.org").name == "ada@x.org"
 
 
 def test_agent_of_a_job_and_of_a_user() -> None:
     job = pending(user="u7")
-    assert job_agent(job.metadata)["id"] == "did:web:example.org:users:u7"
+    assert job_agent(job.metadata).id == "did:web:example.org:users:u7"
     user = JobUser(user_id=UserId("u8"), user_email="b@y.org", user_domain="y.org")
-    assert user.agent() == {"type": "Person", "id": "did:web:y.org:users:u8", "name": "b@y.org"}
+    assert unstructure(user.agent()) == {"type": "Person", "id": "did:web:y.org:users:u8", "name": "b@y.org"}

@@ -36,6 +36,42 @@ def test_integration_module_is_clean_under_mypy_strict(tmp_path: Path) -> None:
     assert broken.returncode == 1 and "cancel_job" in broken.stdout, broken.stdout
 
 
+HANDLER_MISTAKES = """\
+from semiont_jobs import (
+    AnalysisProgress, DetectionProgress, HighlightDetectionParams, HighlightDetectionResult,
+    JobContext, RunningJob,
+)
+
+async def handler(
+    job: RunningJob[HighlightDetectionParams, AnalysisProgress],
+    context: JobContext[HighlightDetectionParams, AnalysisProgress],
+) -> HighlightDetectionResult:
+    job.params.entity_types
+    wrong = DetectionProgress(
+        total_entity_types=1, processed_entity_types=0, entities_found=0, entities_emitted=0
+    )
+    await context.report_progress(wrong)
+    return HighlightDetectionResult(highlights_found=0, highlights_created=0)
+"""
+
+
+@pytest.mark.slow
+def test_mypy_sees_a_handlers_real_params_and_progress_types(tmp_path: Path) -> None:
+    (tmp_path / "mistakes.py").write_text(HANDLER_MISTAKES)
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-color-output", "mistakes.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 1, checked.stdout
+    assert '"HighlightDetectionParams" has no attribute "entity_types"' in checked.stdout, checked.stdout
+    assert 'incompatible type "DetectionProgress"; expected "AnalysisProgress"' in checked.stdout, (
+        checked.stdout
+    )
+
+
 def test_package_ships_py_typed() -> None:
     import semiont_jobs
 

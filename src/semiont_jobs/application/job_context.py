@@ -1,21 +1,94 @@
-"""Which job the running task works on, so that every log line can name it."""
+"""What a running job's handler may ask of the runtime: report progress, see cancellation, log."""
 
 from __future__ import annotations
 
 import logging
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any, Generic, TypeVar
 
-current_job_id: ContextVar[str | None] = ContextVar("semiont_jobs_current_job_id", default=None)
-"""Set by the worker runtime for the task (and its subtasks) that runs one job."""
+from semiont_jobs.domain.jobs import RunningJob
+from semiont_jobs.ports.errors import LeaseLostError
+
+P = TypeVar("P")
+G = TypeVar("G")
+
+log = logging.getLogger("semiont_jobs.job")
 
 
-class JobIdFilter(logging.Filter):
-    """Gives every record a ``job_id`` attribute: the job being worked on, or ``-``.
+class JobCancelledError(Exception):
+    """Raised inside a job's handler when its claim was lost: the job was cancelled, or its lease expired.
 
-    Add it to a handler and use ``%(job_id)s`` in its format; a model call's
-    token-usage line then says which job it was for.
+    The handler must stop without completing; the runtime records nothing more for this attempt.
     """
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.job_id = current_job_id.get() or "-"
-        return True
+    def __init__(self, lost: LeaseLostError) -> None:
+        self.lost = lost
+        super().__init__(str(lost))
+
+
+class _JobLog(logging.LoggerAdapter[logging.Logger]):
+    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, MutableMapping[str, Any]]:
+        kwargs.setdefault("extra", {}).update(self.extra or {})
+        return msg, kwargs
+
+
+class JobContext(Generic[P, G]):
+    """The runtime's side of one attempt at a job, as its handler sees it.
+
+    ``save`` stores a running job's new state under the attempt's claim and raises
+    :class:`~semiont_jobs.ports.errors.LeaseLostError` when the claim is gone;
+    ``lost`` tells whether the runtime has learnt that the claim is gone.
+    """
+
+    def __init__(
+        self,
+        job: RunningJob[P, G],
+        *,
+        save: Callable[[RunningJob[P, G]], Awaitable[None]],
+        lost: Callable[[], LeaseLostError | None] = lambda: None,
+        worker_id: str = "-",
+    ) -> None:
+        self._job = job
+        self._save = save
+        self._lost = lost
+        self.worker_id = worker_id
+        self.log: logging.LoggerAdapter[logging.Logger] = _JobLog(
+            log, {"job_id": job.id, "job_type": job.type, "attempt": self.attempt}
+        )
+        """A logger whose records carry the job's id, type and attempt."""
+
+    @property
+    def job(self) -> RunningJob[P, G]:
+        """The job as last stored: its progress is the latest reported."""
+        return self._job
+
+    @property
+    def attempt(self) -> int:
+        """Which attempt this is: 1 for the first."""
+        return self._job.metadata.retry_count + 1
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the job was cancelled or its claim lost; the handler should stop soon."""
+        return self._lost() is not None
+
+    def raise_if_cancelled(self) -> None:
+        """Raise :class:`JobCancelledError` when :attr:`cancelled`."""
+        lost = self._lost()
+        if lost is not None:
+            raise JobCancelledError(lost)
+
+    async def report_progress(self, progress: G) -> RunningJob[P, G]:
+        """Store ``progress`` on the running job and return the job as stored.
+
+        Raises :class:`JobCancelledError` when the job was cancelled or its claim
+        lost; the handler must then stop without completing.
+        """
+        self.raise_if_cancelled()
+        updated = self._job.report_progress(progress)
+        try:
+            await self._save(updated)
+        except LeaseLostError as exc:
+            raise JobCancelledError(exc) from exc
+        self._job = updated
+        return updated

@@ -66,7 +66,7 @@ class JobQueue:
         log.info("job created", extra={"job_id": job.id, "job_type": job.type})
         resource_id = getattr(job.params, "resource_id", None)
         if self.event_bus is not None and resource_id is not None:
-            await self.event_bus.scope(resource_id).publish(events.JOB_QUEUED, events.job_queued(job))
+            await self.event_bus.scope(resource_id).publish(events.JobQueuedMessage.of(job))
         return job
 
     async def enqueue(

@@ -1,8 +1,7 @@
-"""The worker runtime: claims jobs, runs them, records how they ended."""
+"""The worker runtime: claims jobs, runs their handlers, recovers jobs of dead workers, stops cleanly."""
 
 from __future__ import annotations
 
-import abc
 import asyncio
 import contextlib
 import logging
@@ -10,96 +9,100 @@ import os
 import socket
 import time
 import uuid
-from datetime import datetime, timedelta
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import attrs
 
-from semiont_jobs.application.job_context import current_job_id
+from semiont_jobs.application.job_attempt import JobAttempt, error_message, is_expected, notify
+from semiont_jobs.application.job_context import JobContext
+from semiont_jobs.application.job_handler import JobHandler, JobListener
 from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.application.worker_settings import WorkerSettings
 from semiont_jobs.domain.jobs import CompleteJob, FailedJob, PendingJob, RunningJob
 from semiont_jobs.domain.vocabulary import JobType
-from semiont_jobs.ports.errors import LeaseLostError
 from semiont_jobs.ports.job_store import Claim, JobFilter
 
 log = logging.getLogger("semiont_jobs.worker")
 
-
-class JobCancelledError(Exception):
-    """Raised inside a job's execution when its claim was lost (cancelled or expired)."""
-
-    def __init__(self, lost: LeaseLostError) -> None:
-        self.lost = lost
-        super().__init__(str(lost))
+Handlers = Mapping[JobType, JobHandler[Any, Any, Any]]
 
 
-@attrs.define
-class _Run:
-    """One job in flight: its current claim and the latest state of the job."""
-
-    claim: Claim
-    task: asyncio.Task[None] | None = None
-    lost: LeaseLostError | None = None
-
-    @property
-    def job(self) -> RunningJob[Any, Any]:
-        return self.claim.job
-
-
-def error_message(exc: BaseException) -> str:
-    """A one-line description of ``exc`` for a job's ``error``."""
-    return str(exc).strip() or type(exc).__name__
-
-
-def is_retryable(exc: BaseException) -> bool:
-    """Errors say ``retryable = False`` when trying again cannot help."""
-    return getattr(exc, "retryable", True) is not False
-
-
-class JobWorker(abc.ABC):
-    """Base class of workers: subclasses say which jobs they take and how to run one.
+class JobWorker:
+    """Runs the handlers of some job types: ``JobWorker(queue, {"generation": handler}, settings)``.
 
     ``start()`` runs until ``stop()``: it claims up to ``settings.concurrency``
-    jobs at a time, renews their leases, retries failures with backoff, and on
-    stop hands unfinished jobs back to the queue. Per-job state lives in the job.
+    jobs at a time (of the handlers' types, oldest first), renews their leases,
+    retries failures with backoff, returns jobs of dead workers to the queue, and
+    on stop hands unfinished jobs back. ``listeners`` hear of every stored change.
+
+    Subclassing also works, as the reference's ``JobWorker`` did: set
+    ``job_types`` (or override :meth:`can_process_job`), override
+    :meth:`worker_name` and :meth:`execute_job`, call :meth:`report_progress` from
+    it, and override any ``on_job_*`` hook to be told what happened. Such a subclass
+    may pass its :class:`WorkerSettings` second: ``super().__init__(queue, settings)``.
     """
 
     job_types: ClassVar[frozenset[JobType] | None] = None
-    """The job types this worker may take (``None``: ask :meth:`can_process_job` about all)."""
+    """For subclasses: the job types this worker may take (``None``: ask :meth:`can_process_job`)."""
 
-    def __init__(self, queue: JobQueue, settings: WorkerSettings | None = None) -> None:
+    def __init__(
+        self,
+        queue: JobQueue,
+        handlers: Handlers | WorkerSettings | None = None,
+        settings: WorkerSettings | None = None,
+        listeners: Sequence[JobListener] = (),
+        *,
+        name: str | None = None,
+    ) -> None:
+        if isinstance(handlers, WorkerSettings):
+            handlers, settings = None, handlers
+        subclassed = type(self).execute_job is not JobWorker.execute_job
+        if not handlers and not subclassed:
+            raise TypeError("JobWorker needs handlers, or a subclass that overrides execute_job")
         self.queue = queue
         self.settings = settings or WorkerSettings()
+        self.handlers: dict[JobType, JobHandler[Any, Any, Any]] = dict(handlers or {})
+        self.types: frozenset[JobType] | None = frozenset(self.handlers) if handlers else self.job_types
+        self.listeners: list[JobListener] = [*listeners, *([self] if subclassed else [])]
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._runs: dict[str, _Run] = {}
+        self._name = name or ", ".join(sorted(self.types or ())) or type(self).__name__
         overridden = type(self).can_process_job is not JobWorker.can_process_job
         self._filter: JobFilter | None = self.can_process_job if overridden else None
         """Sent to the store only when a subclass looks at more than the job type."""
+        self._attempts: dict[str, JobAttempt] = {}
         self._stopping = asyncio.Event()
         self._stopped = asyncio.Event()
         self._stopped.set()
 
-    # -- what subclasses provide ------------------------------------------------
+    # -- the subclass form -----------------------------------------------------------
 
-    @abc.abstractmethod
     def worker_name(self) -> str:
         """A short name for logs."""
+        return self._name
 
     def can_process_job(self, job: PendingJob[Any]) -> bool:
-        """Whether this worker takes ``job``; by default, whether its type is in ``job_types``.
+        """Whether this worker takes ``job``; by default, whether its type is one of the worker's.
 
         Override it to look at more than the type; the store then evaluates it
         for each candidate (a worker that only checks types claims faster).
         """
-        return self.job_types is None or job.type in self.job_types
+        return self.types is None or job.type in self.types
 
-    @abc.abstractmethod
     async def execute_job(self, job: RunningJob[Any, Any]) -> Any:
-        """Do the job's work and return its result; raise to fail the attempt.
+        """For subclasses: do the job's work and return its result; raise to fail the attempt."""
+        raise NotImplementedError
 
-        Raising an error with ``retryable = False`` fails the job at once.
+    async def report_progress(self, job: RunningJob[Any, Any], progress: Any) -> RunningJob[Any, Any]:
+        """For subclasses: store ``progress`` on the running job and return the updated job.
+
+        Raises :class:`~semiont_jobs.application.job_context.JobCancelledError` when
+        the job was cancelled or its claim lost; the job must then stop without completing.
         """
+        attempt = self._attempts.get(job.id)
+        if attempt is None:
+            raise RuntimeError(f"job {job.id!r} is not running on this worker")
+        return await attempt.context.report_progress(progress)
 
     async def on_job_started(self, job: RunningJob[Any, Any]) -> None:
         """Called once a job is claimed, before it runs."""
@@ -116,31 +119,17 @@ class JobWorker(abc.ABC):
     async def on_job_retrying(self, job: PendingJob[Any], error: BaseException) -> None:
         """Called after a failed attempt was stored as pending for a retry."""
 
-    # -- for execute_job ----------------------------------------------------------
+    async def _execute(self, job: RunningJob[Any, Any], _context: JobContext[Any, Any]) -> Any:
+        return await self.execute_job(job)
 
-    async def report_progress(self, job: RunningJob[Any, Any], progress: Any) -> RunningJob[Any, Any]:
-        """Store ``progress`` on the running job and return the updated job.
+    def _handler(self, job_type: JobType) -> JobHandler[Any, Any, Any]:
+        return self.handlers.get(job_type) or self._execute
 
-        Raises :class:`JobCancelledError` when the job was cancelled or its claim lost;
-        the job must then stop without completing.
-        """
-        run = self._runs.get(job.id)
-        if run is None:
-            raise RuntimeError(f"job {job.id!r} is not running on this worker")
-        updated = run.job.report_progress(progress)
-        try:
-            run.claim = await self.queue.save_progress(run.claim, updated)
-        except LeaseLostError as exc:
-            run.lost = exc
-            raise JobCancelledError(exc) from exc
-        await self._call_hook(self.on_progress, updated)
-        return updated
-
-    # -- running ----------------------------------------------------------------------
+    # -- running ---------------------------------------------------------------------
 
     @property
     def running_jobs(self) -> int:
-        return len(self._runs)
+        return len(self._attempts)
 
     async def start(self) -> None:
         """Claim and run jobs until :meth:`stop` is called."""
@@ -178,41 +167,54 @@ class JobWorker(abc.ABC):
                 if time.monotonic() - last_recovery >= self.settings.recovery_interval:
                     last_recovery = time.monotonic()
                     await self._recover()
-                if len(self._runs) >= self.settings.concurrency:
+                if len(self._attempts) >= self.settings.concurrency:
                     await self._wait_for_a_slot()
                     continue
                 claim = await self._claim()
                 if claim is None:
-                    if until_idle and not self._runs:
+                    if until_idle and not self._attempts:
                         return
                     await self._idle(until_idle)
                     continue
-            except Exception:
-                log.exception("worker loop error", extra={"worker": self.worker_name()})
+            except Exception as exc:
+                log.error(
+                    "%s: worker loop error: %s",
+                    self.worker_name(),
+                    error_message(exc),
+                    exc_info=None if is_expected(exc) else exc,
+                )
                 await self._sleep_unless_stopping(self.settings.error_backoff)
                 continue
             self._launch(claim)
 
     async def _claim(self) -> Claim | None:
         return await self.queue.claim_next(
-            self.worker_id, lease=self.settings.lease, types=self.job_types, predicate=self._filter
+            self.worker_id, lease=self.settings.lease, types=self.types, predicate=self._filter
         )
 
     async def _recover(self) -> None:
-        for job in await self.queue.recover_expired(self.job_types):
+        for job in await self.queue.recover_expired(self.types):
             if isinstance(job, FailedJob):
-                await self._call_hook(self.on_job_failed, job)
+                await notify(self.listeners, "on_job_failed", job)
 
     def _launch(self, claim: Claim) -> None:
-        run = _Run(claim)
-        self._runs[claim.job_id] = run
-        run.task = asyncio.create_task(self._process(run), name=f"job {claim.job_id}")
+        attempt = JobAttempt(claim, self.queue, self.settings, self.listeners, self.worker_id)
+        self._attempts[claim.job_id] = attempt
+        attempt.task = asyncio.create_task(self._run(attempt), name=f"job {claim.job_id}")
+
+    async def _run(self, attempt: JobAttempt) -> None:
+        try:
+            await attempt.run(self._handler(attempt.job.type))
+        finally:
+            del self._attempts[attempt.claim.job_id]
+
+    def _tasks(self) -> set[asyncio.Task[None]]:
+        return {attempt.task for attempt in self._attempts.values() if attempt.task is not None}
 
     async def _wait_for_a_slot(self) -> None:
-        tasks = {run.task for run in self._runs.values() if run.task is not None}
         stop = asyncio.create_task(self._stopping.wait())
         try:
-            await asyncio.wait({*tasks, stop}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({*self._tasks(), stop}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             stop.cancel()
 
@@ -226,7 +228,7 @@ class JobWorker(abc.ABC):
             self._launch(claim)
             return
         stop = asyncio.create_task(self._stopping.wait())
-        running = {run.task for run in self._runs.values() if run.task is not None} if until_idle else set()
+        running = self._tasks() if until_idle else set()
         try:
             await asyncio.wait({waiter, stop, *running}, return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -238,111 +240,10 @@ class JobWorker(abc.ABC):
             await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def _drain(self) -> None:
-        tasks = [run.task for run in self._runs.values() if run.task is not None]
+        tasks = list(self._tasks())
         if not tasks:
             return
         _done, unfinished = await asyncio.wait(tasks, timeout=self.settings.stop_grace)
         for task in unfinished:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-
-    # -- one job ----------------------------------------------------------------------
-
-    async def _process(self, run: _Run) -> None:
-        job_id = run.claim.job_id
-        current_job_id.set(job_id)
-        heartbeat = asyncio.create_task(self._heartbeat(run))
-        log.info("%s: job %s (%s) started", self.worker_name(), job_id, run.job.type)
-        try:
-            await self._call_hook(self.on_job_started, run.job)
-            result = await self.execute_job(run.job)
-            await self._complete(run, result)
-        except asyncio.CancelledError:
-            if run.lost is None:
-                await asyncio.shield(self._hand_back(run))
-                raise
-            self._log_lost(run.lost)
-        except JobCancelledError as exc:
-            self._log_lost(exc.lost)
-        except LeaseLostError as exc:
-            self._log_lost(exc)
-        except Exception as exc:
-            await self._record_failure(run, exc)
-        finally:
-            heartbeat.cancel()
-            del self._runs[job_id]
-
-    async def _complete(self, run: _Run, result: Any) -> None:
-        complete = run.job.complete(result, self.queue.clock())
-        await self.queue.finish(run.claim, complete)
-        log.info("%s: job %s complete", self.worker_name(), complete.id)
-        await self._call_hook(self.on_job_completed, complete)
-
-    async def _record_failure(self, run: _Run, exc: Exception) -> None:
-        now = self.queue.clock()
-        message = error_message(exc)
-        if is_retryable(exc):
-            retry_count = run.job.metadata.retry_count + 1
-            after = run.job.record_failure(message, now, self._retry_at(exc, retry_count, now))
-        else:
-            after = run.job.fail(message, now)
-        try:
-            await self.queue.finish(run.claim, after)
-        except LeaseLostError as lost:
-            self._log_lost(lost)
-            return
-        if isinstance(after, FailedJob):
-            log.error("%s: job %s failed: %s", self.worker_name(), after.id, message, exc_info=exc)
-            await self._call_hook(self.on_job_failed, after)
-        else:
-            log.warning(
-                "%s: job %s attempt %d failed, will retry: %s",
-                self.worker_name(),
-                after.id,
-                after.metadata.retry_count,
-                message,
-            )
-            await self._call_hook(self.on_job_retrying, after, exc)
-
-    def _retry_at(self, exc: Exception, retry_count: int, now: datetime) -> datetime | None:
-        """The backoff's time, or later when the error says how long to wait (``retry_after``)."""
-        backoff = self.settings.retry.run_after(retry_count, now)
-        asked = getattr(exc, "retry_after", None)
-        if not isinstance(asked, int | float) or asked <= 0:
-            return backoff
-        wanted = now + timedelta(seconds=asked)
-        return wanted if backoff is None or wanted > backoff else backoff
-
-    async def _hand_back(self, run: _Run) -> None:
-        try:
-            await self.queue.finish(run.claim, run.job.release())
-            log.warning("%s: job %s handed back unfinished", self.worker_name(), run.claim.job_id)
-        except Exception:
-            log.exception("could not hand back job %s; its lease will expire", run.claim.job_id)
-
-    async def _heartbeat(self, run: _Run) -> None:
-        while True:
-            await asyncio.sleep(self.settings.heartbeat_seconds)
-            try:
-                run.claim = await self.queue.renew(run.claim, self.settings.lease)
-            except LeaseLostError as exc:
-                run.lost = exc
-                if run.task is not None:
-                    run.task.cancel()
-                return
-            except Exception:
-                log.exception("lease renewal failed for job %s", run.claim.job_id)
-
-    def _log_lost(self, lost: LeaseLostError) -> None:
-        log.warning(
-            "job %s no longer held (%s); not completing it",
-            lost.job_id,
-            lost.reason,
-            extra={"worker": self.worker_name()},
-        )
-
-    async def _call_hook(self, hook: Any, *args: Any) -> None:
-        try:
-            await hook(*args)
-        except Exception:
-            log.exception("%s hook %s failed", self.worker_name(), getattr(hook, "__name__", hook))

@@ -110,8 +110,9 @@ class DemoBackend:
         name = _SAFE_NAME.sub("-", str(event.payload.get("name") or "generated")).strip("-").lower()
         resource_id = f"generated-{name}"
         (self.resources / f"{resource_id}.md").write_text(str(event.payload.get("content", "")), "utf-8")
+        request_id = str(event.payload.get("requestId"))
         await self.bus.publish(
-            events.YIELD_CREATED, {"resourceId": resource_id, "requestId": event.payload.get("requestId")}
+            events.YieldCreatedMessage(resource_id=ResourceId(resource_id), request_id=request_id)
         )
 
 

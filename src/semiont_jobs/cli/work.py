@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from semiont_jobs.application.job_context import JobIdFilter
+from semiont_jobs.application.job_logging import JobIdFilter
 from semiont_jobs.application.job_worker import JobWorker
 from semiont_jobs.cli.runtime import Runtime, run
 from semiont_jobs.domain.vocabulary import JOB_TYPES
@@ -31,7 +31,7 @@ def select_workers(workers: list[JobWorker], types: tuple[str, ...]) -> list[Job
     """The workers that take at least one of ``types`` (all of them when none is named)."""
     if not types:
         return workers
-    return [worker for worker in workers if worker.job_types is None or worker.job_types & set(types)]
+    return [worker for worker in workers if worker.types is None or worker.types & set(types)]
 
 
 async def run_workers(runtime: Runtime, types: tuple[str, ...], grace: float) -> None:

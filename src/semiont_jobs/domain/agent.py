@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 
 from semiont_jobs.domain.ids import UserId
 from semiont_jobs.domain.jobs import JobMetadata
 
 
-def user_agent(user_id: str, user_name: str, user_email: str, user_domain: str) -> dict[str, Any]:
-    """Return the ``Person`` agent Semiont expects as an annotation's creator.
+@attrs.frozen(kw_only=True)
+class Agent:
+    """A W3C agent: the ``Person`` Semiont expects as an annotation's creator."""
 
-    The name is the user's name, or their e-mail when the name is empty.
-    """
-    return {
-        "type": "Person",
-        "id": f"did:web:{user_domain}:users:{user_id}",
-        "name": user_name or user_email,
-    }
+    type: str = "Person"
+    id: str
+    name: str
 
 
-def job_agent(metadata: JobMetadata) -> dict[str, Any]:
+def user_agent(user_id: str, user_name: str, user_email: str, user_domain: str) -> Agent:
+    """Return the ``Person`` agent of a user, named by their name, or their e-mail when it is empty."""
+    return Agent(id=f"did:web:{user_domain}:users:{user_id}", name=user_name or user_email)
+
+
+def job_agent(metadata: JobMetadata) -> Agent:
     """Return the agent of the user who submitted a job."""
     return user_agent(metadata.user_id, metadata.user_name, metadata.user_email, metadata.user_domain)
 
@@ -36,6 +36,6 @@ class JobUser:
     user_email: str = ""
     user_domain: str
 
-    def agent(self) -> dict[str, Any]:
+    def agent(self) -> Agent:
         """This user as a W3C ``Person`` agent."""
         return user_agent(self.user_id, self.user_name, self.user_email, self.user_domain)

@@ -1,18 +1,23 @@
-"""The events workers publish: channel names and payloads, as a Semiont backend reads them.
+"""The events workers publish: channel names and their messages, as a Semiont backend reads them.
 
-Payload builders are pure; keys are camelCase exactly as the reference writes
-them, and optional values that are absent are left out rather than sent as null.
+Each message is a frozen value whose class names its channel. Its JSON payload
+(camelCase keys in the reference's order, absent optionals left out) is written
+at the edge, by the event bus adapter, with the codec's converter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Final
+from typing import ClassVar, Final, TypedDict
 
-from semiont_jobs.domain.ids import ResourceId
+import attrs
+
+from semiont_jobs.domain.annotations import Annotation, SpecificResource
+from semiont_jobs.domain.ids import JobId, ResourceId, UserId
 from semiont_jobs.domain.jobs import Job
 from semiont_jobs.domain.params import GenerationParams
-from semiont_jobs.domain.vocabulary import JsonObject
+from semiont_jobs.domain.progress import AnalysisProgress, TagDetectionProgress
+from semiont_jobs.domain.results import JobResult
+from semiont_jobs.domain.vocabulary import JobType, JsonObject
 
 JOB_QUEUED: Final = "job:queued"
 """Scoped to the job's resource; published when a job is created."""
@@ -34,10 +39,6 @@ GENERATED_FORMAT: Final = "text/markdown"
 CREATION_METHOD_GENERATED: Final = "generated"
 
 
-def _present(**fields: Any) -> JsonObject:
-    return {key: value for key, value in fields.items() if value is not None}
-
-
 def job_resource_id(job: Job) -> ResourceId:
     """The resource a job's events are about: the source resource for generation jobs."""
     params = job.params
@@ -47,104 +48,227 @@ def job_resource_id(job: Job) -> ResourceId:
     return resource_id
 
 
-def _job_fields(job: Job) -> JsonObject:
-    return {
-        "resourceId": job_resource_id(job),
-        "userId": job.metadata.user_id,
-        "jobId": job.id,
-        "jobType": job.type,
-    }
+@attrs.frozen(kw_only=True)
+class JsonMessage:
+    """A message given as its channel and JSON payload, for channels this package does not model."""
+
+    channel: str
+    payload: JsonObject
 
 
-def job_queued(job: Job) -> JsonObject:
-    """Scoped ``job:queued``: ``job`` waits in the queue."""
-    return {"jobId": job.id, "jobType": job.type, "resourceId": job_resource_id(job)}
+@attrs.frozen(kw_only=True)
+class JobQueuedMessage:
+    """Scoped ``job:queued``: a job waits in the queue."""
+
+    channel: ClassVar[str] = JOB_QUEUED
+    job_id: JobId
+    job_type: JobType
+    resource_id: ResourceId
+
+    @classmethod
+    def of(cls, job: Job) -> JobQueuedMessage:
+        return cls(job_id=job.id, job_type=job.type, resource_id=job_resource_id(job))
 
 
-def job_start(job: Job) -> JsonObject:
-    """``job:start``: a worker has begun an attempt at ``job``."""
-    return _job_fields(job)
+@attrs.frozen(kw_only=True)
+class _JobMessage:
+    resource_id: ResourceId
+    user_id: UserId
+    job_id: JobId
+    job_type: JobType
 
 
-def job_report_progress(job: Job, percentage: float, progress: JsonObject) -> JsonObject:
-    """``job:report-progress``: how far ``job`` has got."""
-    return {**_job_fields(job), "percentage": percentage, "progress": progress}
+class JobFields(TypedDict):
+    resource_id: ResourceId
+    user_id: UserId
+    job_id: JobId
+    job_type: JobType
 
 
-def job_complete(job: Job, result: JsonObject) -> JsonObject:
-    """``job:complete``: ``job`` finished with ``result``."""
-    return {**_job_fields(job), "result": result}
-
-
-def job_fail(job: Job, error: str) -> JsonObject:
-    """``job:fail``: ``job`` failed for good; ``error`` is meant for the user."""
-    return {**_job_fields(job), "error": error}
-
-
-def mark_create(annotation: JsonObject, user_id: str, resource_id: str) -> JsonObject:
-    """``mark:create``: store ``annotation`` on ``resource_id`` for ``user_id``."""
-    return {"annotation": annotation, "userId": user_id, "resourceId": resource_id}
-
-
-def link_operation(target_uri: str) -> JsonObject:
-    """The body operation that links an annotation to the resource at ``target_uri``."""
-    return {"op": "add", "item": {"type": "SpecificResource", "source": target_uri, "purpose": "linking"}}
-
-
-def mark_update_body(
-    annotation_id: str, user_id: str, resource_id: str, operations: Sequence[JsonObject]
-) -> JsonObject:
-    """``mark:update-body``: apply ``operations`` to an annotation's body."""
-    return {
-        "annotationId": annotation_id,
-        "userId": user_id,
-        "resourceId": resource_id,
-        "operations": list(operations),
-    }
-
-
-def mark_progress(status: str, percentage: float, message: str | None = None, **extra: Any) -> JsonObject:
-    """Scoped ``mark:progress``; ``extra`` keys that are ``None`` are left out."""
-    return _present(status=status, message=message, percentage=percentage, **extra)
-
-
-def yield_progress(
-    params: GenerationParams, status: str, percentage: float, message: str | None
-) -> JsonObject:
-    """Scoped ``yield:progress`` of a generation job with ``params``."""
-    return _present(
-        status=status,
-        referenceId=params.reference_id,
-        sourceResourceId=params.source_resource_id,
-        percentage=percentage,
-        message=message,
+def job_fields(job: Job) -> JobFields:
+    """The fields every ``job:*`` lifecycle message starts with, as keyword arguments."""
+    return JobFields(
+        resource_id=job_resource_id(job), user_id=job.metadata.user_id, job_id=job.id, job_type=job.type
     )
 
 
-def yield_create(
-    *,
-    request_id: str,
-    name: str,
-    content: str,
-    user_id: str,
-    entity_types: Sequence[str],
-    language: str | None,
-    generated_from: str,
-) -> JsonObject:
+@attrs.frozen(kw_only=True)
+class JobStartMessage(_JobMessage):
+    """``job:start``: a worker has begun an attempt at a job."""
+
+    channel: ClassVar[str] = JOB_START
+
+
+@attrs.frozen(kw_only=True)
+class WrappedProgress:
+    """A progress report sent whole, as ``{"progress": {...}}``."""
+
+    progress: AnalysisProgress | TagDetectionProgress
+
+
+@attrs.frozen(kw_only=True)
+class ProgressSteps:
+    """A progress report told in steps."""
+
+    current_step: str | None = None
+    processed_steps: int | None = None
+    total_steps: int | None = None
+    found_count: int | None = None
+    message: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class JobReportProgressMessage(_JobMessage):
+    """``job:report-progress``: how far a job has got."""
+
+    channel: ClassVar[str] = JOB_REPORT_PROGRESS
+    percentage: float
+    progress: WrappedProgress | ProgressSteps
+
+
+@attrs.frozen(kw_only=True)
+class WrappedResult:
+    """A detection job's result, sent as ``{"result": {...}}``."""
+
+    result: JobResult | None
+
+
+@attrs.frozen(kw_only=True)
+class GenerationOutcome:
+    """A generation job's result: the new resource and the annotation now linked to it."""
+
+    result_resource_id: ResourceId
+    annotation_uri: str
+
+
+@attrs.frozen(kw_only=True)
+class JobCompleteMessage(_JobMessage):
+    """``job:complete``: a job finished with ``result``."""
+
+    channel: ClassVar[str] = JOB_COMPLETE
+    result: WrappedResult | GenerationOutcome
+
+
+@attrs.frozen(kw_only=True)
+class JobFailMessage(_JobMessage):
+    """``job:fail``: a job failed for good; ``error`` is meant for the user."""
+
+    channel: ClassVar[str] = JOB_FAIL
+    error: str
+
+
+@attrs.frozen(kw_only=True)
+class MarkCreateMessage:
+    """``mark:create``: store ``annotation`` on ``resource_id`` for ``user_id``."""
+
+    channel: ClassVar[str] = MARK_CREATE
+    annotation: Annotation
+    user_id: UserId
+    resource_id: ResourceId
+
+
+@attrs.frozen(kw_only=True)
+class BodyOperation:
+    """One change to an annotation's body: ``op`` (``"add"``) of ``item``."""
+
+    op: str
+    item: SpecificResource
+
+
+def link_operation(target_uri: str) -> BodyOperation:
+    """The body operation that links an annotation to the resource at ``target_uri``."""
+    return BodyOperation(op="add", item=SpecificResource(source=target_uri, purpose="linking"))
+
+
+@attrs.frozen(kw_only=True)
+class MarkUpdateBodyMessage:
+    """``mark:update-body``: apply ``operations`` to an annotation's body."""
+
+    channel: ClassVar[str] = MARK_UPDATE_BODY
+    annotation_id: str
+    user_id: UserId
+    resource_id: ResourceId
+    operations: tuple[BodyOperation, ...]
+
+
+@attrs.frozen(kw_only=True)
+class MarkProgressMessage:
+    """Scoped ``mark:progress`` of a detection job."""
+
+    channel: ClassVar[str] = MARK_PROGRESS
+    status: str
+    message: str | None = None
+    percentage: float
+    current_entity_type: str | None = None
+    current_category: str | None = None
+    processed_categories: int | None = None
+    total_categories: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class YieldProgressMessage:
+    """Scoped ``yield:progress`` of a generation job."""
+
+    channel: ClassVar[str] = YIELD_PROGRESS
+    status: str
+    reference_id: str
+    source_resource_id: ResourceId
+    percentage: float
+    message: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class YieldCreateMessage:
     """``yield:create``: ask the backend to create a generated draft resource.
 
-    ``requestId`` is ours: the backend echoes it in ``yield:created`` /
+    ``request_id`` is ours: the backend echoes it in ``yield:created`` /
     ``yield:create-failed`` so that the reply can be told apart from replies to others.
     """
-    return _present(
-        requestId=request_id,
-        name=name,
-        content=content,
-        format=GENERATED_FORMAT,
-        userId=user_id,
-        entityTypes=list(entity_types),
-        language=language,
-        creationMethod=CREATION_METHOD_GENERATED,
-        isDraft=True,
-        generatedFrom=generated_from,
-    )
+
+    channel: ClassVar[str] = YIELD_CREATE
+    request_id: str
+    name: str
+    content: str
+    format: str = GENERATED_FORMAT
+    user_id: UserId
+    entity_types: tuple[str, ...]
+    language: str | None = None
+    creation_method: str = CREATION_METHOD_GENERATED
+    is_draft: bool = True
+    generated_from: str
+
+
+@attrs.frozen(kw_only=True)
+class YieldCreatedMessage:
+    """``yield:created``: the backend created the resource ``resource_id`` for ``request_id``."""
+
+    channel: ClassVar[str] = YIELD_CREATED
+    resource_id: ResourceId
+    request_id: str
+
+
+@attrs.frozen(kw_only=True)
+class YieldCreateFailedMessage:
+    """``yield:create-failed``: the backend could not create the resource asked for by ``request_id``."""
+
+    channel: ClassVar[str] = YIELD_CREATE_FAILED
+    error: str
+    request_id: str
+
+
+EventMessage = (
+    JsonMessage
+    | JobQueuedMessage
+    | JobStartMessage
+    | JobReportProgressMessage
+    | JobCompleteMessage
+    | JobFailMessage
+    | MarkCreateMessage
+    | MarkUpdateBodyMessage
+    | MarkProgressMessage
+    | YieldProgressMessage
+    | YieldCreateMessage
+    | YieldCreatedMessage
+    | YieldCreateFailedMessage
+)
+"""Every message an event bus publishes."""

@@ -8,6 +8,7 @@ from typing import Protocol
 
 import attrs
 
+from semiont_jobs.domain.events import EventMessage
 from semiont_jobs.domain.ids import ResourceId
 from semiont_jobs.domain.vocabulary import JsonObject
 
@@ -49,8 +50,12 @@ class EventBus(Protocol):
     when an event cannot be accepted.
     """
 
-    async def publish(self, channel: str, payload: JsonObject) -> None:
-        """Publish ``payload`` on ``channel`` in this bus's scope."""
+    async def publish(self, message: EventMessage) -> None:
+        """Publish ``message`` on its channel in this bus's scope.
+
+        Subscribers receive an :class:`Event` whose ``payload`` is the message's
+        JSON object, exactly as the wire carries it.
+        """
         ...
 
     async def subscribe(

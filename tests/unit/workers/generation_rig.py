@@ -14,7 +14,9 @@ from semiont_jobs import (
     SourceContext,
     WorkerSettings,
 )
-from semiont_jobs.application.workers import GenerationWorker
+from semiont_jobs.application.handlers import GenerationHandler, semiont_worker
+from semiont_jobs.application.job_worker import JobWorker
+from semiont_jobs.domain.events import JsonMessage
 from semiont_jobs.ports.event_bus import Event
 from tests.unit.workers.rig import BACKEND, FAST, Expect, Rig
 
@@ -70,23 +72,30 @@ class Backend:
         self.requests.append(event.payload)
         if self.foreign_first:
             await self.rig.bus.publish(
-                "yield:created", {"resourceId": "res-foreign", "requestId": "someone-else"}
+                JsonMessage(
+                    channel="yield:created",
+                    payload={"resourceId": "res-foreign", "requestId": "someone-else"},
+                )
             )
-            await self.rig.bus.publish("yield:created", {"resourceId": "res-no-request-id"})
+            await self.rig.bus.publish(
+                JsonMessage(channel="yield:created", payload={"resourceId": "res-no-request-id"})
+            )
         task = asyncio.create_task(self.answer(event.payload))
         self.tasks.add(task)
 
     async def answer(self, request: dict[str, Any]) -> None:
         await asyncio.sleep(self.delay)
         await self.rig.bus.publish(
-            "yield:created", {"resourceId": f"new-{request['requestId']}", "requestId": request["requestId"]}
+            JsonMessage(
+                channel="yield:created",
+                payload={"resourceId": f"new-{request['requestId']}", "requestId": request["requestId"]},
+            )
         )
 
 
-def worker(
-    rig: Rig, model: ScriptedInferenceClient, settings: WorkerSettings = FAST, **kw: Any
-) -> GenerationWorker:
-    return GenerationWorker(rig.queue, rig.bus, model, BACKEND, settings, request_ids=request_ids(), **kw)
+def worker(rig: Rig, model: ScriptedInferenceClient, settings: WorkerSettings = FAST, **kw: Any) -> JobWorker:
+    handler = GenerationHandler(model, rig.bus, BACKEND, request_ids=request_ids(), **kw)
+    return semiont_worker(rig.queue, handler, rig.bus, BACKEND, settings)
 
 
 def gen_progress(e: Expect, stage: str, pct: int, message: str) -> list[Any]:

@@ -26,8 +26,18 @@ from semiont_jobs import (
     UserId,
     WorkerSettings,
 )
-from semiont_jobs.application.workers import BackendSettings
+from semiont_jobs.application.handlers import (
+    AnnotationPublisher,
+    BackendSettings,
+    SemiontHandler,
+    new_annotation_id,
+    semiont_worker,
+)
+from semiont_jobs.application.job_worker import JobWorker
 from semiont_jobs.codec import format_time
+from semiont_jobs.ports.content_fetcher import ContentFetcher
+from semiont_jobs.ports.event_bus import EventBus
+from semiont_jobs.ports.inference_client import InferenceClient
 from tests.support.events import Recorder
 
 PUBLIC_URL = "https://kb.example.org"
@@ -43,6 +53,8 @@ TWO_AT_ONCE = WorkerSettings(
 )
 
 W = TypeVar("W")
+
+DetectionHandlerClass = Callable[[InferenceClient, ContentFetcher, AnnotationPublisher], SemiontHandler]
 
 
 def item(text: str, exact: str, **extra: Any) -> dict[str, Any]:
@@ -127,6 +139,21 @@ class Rig:
 
     def annotations(self) -> list[dict[str, Any]]:
         return [event.payload["annotation"] for event in self.recorder.on("mark:create")]
+
+
+def detection_worker(
+    handler: DetectionHandlerClass,
+    rig: Rig,
+    model: InferenceClient,
+    settings: WorkerSettings = FAST,
+    *,
+    new_id: Callable[[], str] = new_annotation_id,
+    bus: EventBus | None = None,
+) -> JobWorker:
+    """A worker running one detection handler on ``rig``, its events (and annotations) on ``bus``."""
+    bus = bus or rig.bus
+    annotations = AnnotationPublisher(bus, BACKEND, lambda: NOW, new_id)
+    return semiont_worker(rig.queue, handler(model, rig.fetcher, annotations), bus, BACKEND, settings)
 
 
 def _about(event: Event, resource: str) -> bool:

@@ -14,12 +14,23 @@ from semiont_jobs import (
     HighlightDetectionResult,
     ScriptedInferenceClient,
 )
-from semiont_jobs.application.workers import (
-    AssessmentAnnotationWorker,
-    CommentAnnotationWorker,
-    HighlightAnnotationWorker,
+from semiont_jobs.application.handlers import (
+    AssessmentAnnotationHandler,
+    CommentAnnotationHandler,
+    HighlightAnnotationHandler,
 )
-from tests.unit.workers.rig import BACKEND, FAST, TEXT, Expect, Rig, annotation, ids, item, reply, rid
+from tests.unit.workers.rig import (
+    FAST,
+    TEXT,
+    Expect,
+    Rig,
+    annotation,
+    detection_worker,
+    ids,
+    item,
+    reply,
+    rid,
+)
 
 
 def analysis_progress(expect: Expect, stage: str, percentage: int, message: str) -> list[Any]:
@@ -37,7 +48,7 @@ async def test_highlight_job_publishes_the_reference_sequence_and_completes() ->
     rig = Rig(model)
     await rig.submit("hl-1", "highlight-annotation", HighlightDetectionParams(resource_id=rid("res-1")))
     await rig.listen()
-    worker = HighlightAnnotationWorker(rig.queue, rig.bus, model, rig.fetcher, BACKEND, FAST, new_id=ids())
+    worker = detection_worker(HighlightAnnotationHandler, rig, model, FAST, new_id=ids())
 
     await worker.run_until_idle()
 
@@ -71,7 +82,7 @@ async def test_assessment_job_creates_assessing_annotations_with_a_plain_text_bo
     params = AssessmentDetectionParams(resource_id=rid("res-1"), tone="critical", instructions="Be strict")
     await rig.submit("as-1", "assessment-annotation", params)
     await rig.listen()
-    worker = AssessmentAnnotationWorker(rig.queue, rig.bus, model, rig.fetcher, BACKEND, FAST, new_id=ids())
+    worker = detection_worker(AssessmentAnnotationHandler, rig, model, FAST, new_id=ids())
 
     await worker.run_until_idle()
 
@@ -102,7 +113,7 @@ async def test_comment_job_creates_commenting_annotations_in_english() -> None:
         "cm-1", "comment-annotation", CommentDetectionParams(resource_id=rid("res-1"), tone="scholarly")
     )
     await rig.listen()
-    worker = CommentAnnotationWorker(rig.queue, rig.bus, model, rig.fetcher, BACKEND, FAST, new_id=ids())
+    worker = detection_worker(CommentAnnotationHandler, rig, model, FAST, new_id=ids())
 
     await worker.run_until_idle()
 

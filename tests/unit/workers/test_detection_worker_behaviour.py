@@ -27,22 +27,23 @@ from semiont_jobs import (
     TagDetectionResult,
     WorkerSettings,
 )
-from semiont_jobs.application.workers import (
-    AnnotationWorker,
-    AssessmentAnnotationWorker,
-    CommentAnnotationWorker,
-    HighlightAnnotationWorker,
-    ReferenceAnnotationWorker,
-    TagAnnotationWorker,
+from semiont_jobs.application.handlers import (
+    AssessmentAnnotationHandler,
+    CommentAnnotationHandler,
+    HighlightAnnotationHandler,
+    ReferenceAnnotationHandler,
+    TagAnnotationHandler,
 )
+from semiont_jobs.application.job_worker import JobWorker
 from tests.unit.workers.rig import (
-    BACKEND,
     FAST,
     OTHER_TEXT,
     TEXT,
     TWO_AT_ONCE,
+    DetectionHandlerClass,
     Expect,
     Rig,
+    detection_worker,
     first_words,
     ids,
     resource_of,
@@ -53,7 +54,7 @@ from tests.unit.workers.rig import (
 
 @attrs.frozen
 class Case:
-    worker: type[AnnotationWorker]
+    handler: DetectionHandlerClass
     job_type: JobType
     params: Callable[[ResourceId], Any]
     calls: int
@@ -65,7 +66,7 @@ class Case:
 
 CASES = [
     Case(
-        HighlightAnnotationWorker,
+        HighlightAnnotationHandler,
         "highlight-annotation",
         lambda r: HighlightDetectionParams(resource_id=r),
         1,
@@ -73,7 +74,7 @@ CASES = [
         lambda n: HighlightDetectionResult(highlights_found=n, highlights_created=n),
     ),
     Case(
-        AssessmentAnnotationWorker,
+        AssessmentAnnotationHandler,
         "assessment-annotation",
         lambda r: AssessmentDetectionParams(resource_id=r, tone="balanced"),
         1,
@@ -81,7 +82,7 @@ CASES = [
         lambda n: AssessmentDetectionResult(assessments_found=n, assessments_created=n),
     ),
     Case(
-        CommentAnnotationWorker,
+        CommentAnnotationHandler,
         "comment-annotation",
         lambda r: CommentDetectionParams(resource_id=r),
         1,
@@ -89,7 +90,7 @@ CASES = [
         lambda n: CommentDetectionResult(comments_found=n, comments_created=n),
     ),
     Case(
-        TagAnnotationWorker,
+        TagAnnotationHandler,
         "tag-annotation",
         lambda r: TagDetectionParams(
             resource_id=r, schema_id="scientific-imrad", categories=("Methods", "Results")
@@ -101,7 +102,7 @@ CASES = [
         ),
     ),
     Case(
-        ReferenceAnnotationWorker,
+        ReferenceAnnotationHandler,
         "reference-annotation",
         lambda r: DetectionParams(resource_id=r, entity_types=("Person", "Place")),
         2,
@@ -117,10 +118,8 @@ def case(request: pytest.FixtureRequest) -> Case:
     return value
 
 
-def build(
-    case: Case, rig: Rig, model: ScriptedInferenceClient, settings: WorkerSettings = FAST
-) -> AnnotationWorker:
-    return case.worker(rig.queue, rig.bus, model, rig.fetcher, BACKEND, settings, new_id=ids())
+def build(case: Case, rig: Rig, model: ScriptedInferenceClient, settings: WorkerSettings = FAST) -> JobWorker:
+    return detection_worker(case.handler, rig, model, settings, new_id=ids())
 
 
 def overloaded() -> InferenceError:

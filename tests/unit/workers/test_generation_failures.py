@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from semiont_jobs import CompleteJob, FailedJob, InferenceError, ScriptedInferenceClient
+from semiont_jobs.domain.events import JsonMessage
 from semiont_jobs.ports.event_bus import Event
 from tests.unit.workers.generation_rig import MARKDOWN, Backend, params, worker
 from tests.unit.workers.rig import Expect, Rig
@@ -34,9 +35,16 @@ async def test_yield_create_failed_for_our_request_fails_the_attempt_with_its_re
     await rig.submit("gen-1", "generation", params(), max_retries=1)
 
     async def refuse(event: Event) -> None:
-        await rig.bus.publish("yield:create-failed", {"error": "someone else's", "requestId": "other"})
         await rig.bus.publish(
-            "yield:create-failed", {"error": "disk full", "requestId": event.payload["requestId"]}
+            JsonMessage(
+                channel="yield:create-failed", payload={"error": "someone else's", "requestId": "other"}
+            )
+        )
+        await rig.bus.publish(
+            JsonMessage(
+                channel="yield:create-failed",
+                payload={"error": "disk full", "requestId": event.payload["requestId"]},
+            )
         )
 
     await rig.bus.subscribe("yield:create", refuse)

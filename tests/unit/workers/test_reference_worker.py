@@ -12,8 +12,20 @@ from semiont_jobs import (
     FailedJob,
     ScriptedInferenceClient,
 )
-from semiont_jobs.application.workers import ReferenceAnnotationWorker
-from tests.unit.workers.rig import BACKEND, FAST, TEXT, Expect, Rig, annotation, ids, item, reply, rid
+from semiont_jobs.application.handlers import ReferenceAnnotationHandler
+from semiont_jobs.domain.events import EventMessage
+from tests.unit.workers.rig import (
+    FAST,
+    TEXT,
+    Expect,
+    Rig,
+    annotation,
+    detection_worker,
+    ids,
+    item,
+    reply,
+    rid,
+)
 
 
 def ref_progress(
@@ -47,7 +59,7 @@ async def test_reference_job_detects_each_entity_type_in_turn() -> None:
     )
     await rig.submit("ref-1", "reference-annotation", params)
     await rig.listen()
-    worker = ReferenceAnnotationWorker(rig.queue, rig.bus, model, rig.fetcher, BACKEND, FAST, new_id=ids())
+    worker = detection_worker(ReferenceAnnotationHandler, rig, model, FAST, new_id=ids())
 
     await worker.run_until_idle()
 
@@ -86,11 +98,11 @@ async def test_annotations_that_cannot_be_published_are_counted_as_errors() -> N
         def __init__(self) -> None:
             self.refused = 0
 
-        async def publish(self, channel: str, payload: dict[str, Any]) -> None:
-            if channel == "mark:create" and not self.refused:
+        async def publish(self, message: EventMessage) -> None:
+            if message.channel == "mark:create" and not self.refused:
                 self.refused += 1
                 raise EventBusError("bus full")
-            await rig.bus.publish(channel, payload)
+            await rig.bus.publish(message)
 
         async def subscribe(self, channel: str | None, handler: Any, *, every_scope: bool = False) -> Any:
             return await rig.bus.subscribe(channel, handler, every_scope=every_scope)
@@ -107,9 +119,7 @@ async def test_annotations_that_cannot_be_published_are_counted_as_errors() -> N
         DetectionParams(resource_id=rid("res-1"), entity_types=("Person", "Place")),
     )
     await rig.listen()
-    worker = ReferenceAnnotationWorker(
-        rig.queue, RejectingBus(), model, rig.fetcher, BACKEND, FAST, new_id=ids()
-    )
+    worker = detection_worker(ReferenceAnnotationHandler, rig, model, FAST, new_id=ids(), bus=RejectingBus())
 
     await worker.run_until_idle()
 
@@ -127,7 +137,7 @@ async def test_an_invalid_entity_type_fails_before_any_model_call() -> None:
         "reference-annotation",
         DetectionParams(resource_id=rid("res-1"), entity_types=("Person", "  ")),
     )
-    worker = ReferenceAnnotationWorker(rig.queue, rig.bus, model, rig.fetcher, BACKEND, FAST, new_id=ids())
+    worker = detection_worker(ReferenceAnnotationHandler, rig, model, FAST, new_id=ids())
 
     await worker.run_until_idle()
 

@@ -7,14 +7,15 @@ import re
 import pytest
 
 from semiont_jobs import ConfigurationError, Container, InMemoryEventBus, JobQueue, ScriptedInferenceClient
-from semiont_jobs.application.workers import (
-    AssessmentAnnotationWorker,
+from semiont_jobs.application.handlers import (
+    AssessmentAnnotationHandler,
     BackendSettings,
-    CommentAnnotationWorker,
-    GenerationWorker,
-    HighlightAnnotationWorker,
-    ReferenceAnnotationWorker,
-    TagAnnotationWorker,
+    CommentAnnotationHandler,
+    GenerationHandler,
+    HighlightAnnotationHandler,
+    ReferenceAnnotationHandler,
+    SemiontEvents,
+    TagAnnotationHandler,
     new_annotation_id,
 )
 
@@ -53,36 +54,44 @@ def test_the_container_builds_all_six_workers_wired_to_the_same_ports() -> None:
         }
     )
     workers = container.workers()
-    assert [type(worker) for worker in workers] == [
-        ReferenceAnnotationWorker,
-        HighlightAnnotationWorker,
-        AssessmentAnnotationWorker,
-        CommentAnnotationWorker,
-        TagAnnotationWorker,
-        GenerationWorker,
+    handlers = [handler for worker in workers for handler in worker.handlers.values()]
+    assert [type(handler) for handler in handlers] == [
+        ReferenceAnnotationHandler,
+        HighlightAnnotationHandler,
+        AssessmentAnnotationHandler,
+        CommentAnnotationHandler,
+        TagAnnotationHandler,
+        GenerationHandler,
     ]
     queue = container.job_queue()
     assert isinstance(queue, JobQueue)
     for worker in workers:
         assert worker.queue is queue
         assert worker.settings.concurrency == 3
-        assert isinstance(
-            worker,
-            ReferenceAnnotationWorker
-            | HighlightAnnotationWorker
-            | AssessmentAnnotationWorker
-            | CommentAnnotationWorker
-            | TagAnnotationWorker
-            | GenerationWorker,
-        )
-        assert worker.event_bus is container.event_bus()
-        assert isinstance(worker.event_bus, InMemoryEventBus)
-        assert isinstance(worker.inference, ScriptedInferenceClient)
-        assert worker.backend.public_url == "https://kb.example.org"
-    generation = workers[-1]
-    assert isinstance(generation, GenerationWorker)
+        [events] = [listener for listener in worker.listeners if isinstance(listener, SemiontEvents)]
+        assert events.event_bus is container.event_bus()
+        assert isinstance(events.event_bus, InMemoryEventBus)
+        assert events.backend.public_url == "https://kb.example.org"
+    for handler in handlers:
+        if isinstance(handler, GenerationHandler):
+            bus, backend = handler.event_bus, handler.backend
+        else:
+            assert isinstance(
+                handler,
+                ReferenceAnnotationHandler
+                | HighlightAnnotationHandler
+                | AssessmentAnnotationHandler
+                | CommentAnnotationHandler
+                | TagAnnotationHandler,
+            )
+            bus, backend = handler.annotations.event_bus, handler.annotations.backend
+        assert bus is container.event_bus()
+        assert isinstance(handler.inference, ScriptedInferenceClient)
+        assert backend.public_url == "https://kb.example.org"
+    generation = handlers[-1]
+    assert isinstance(generation, GenerationHandler)
     assert generation.creation_timeout == 12.5
-    assert {job_type for worker in workers for job_type in worker.job_types or ()} == {
+    assert {job_type for worker in workers for job_type in worker.types or ()} == {
         "reference-annotation",
         "highlight-annotation",
         "assessment-annotation",
@@ -95,10 +104,9 @@ def test_the_container_builds_all_six_workers_wired_to_the_same_ports() -> None:
 @pytest.mark.parametrize("timeout", [0, -1, "soon"])
 def test_an_unusable_generation_timeout_is_a_configuration_error(timeout: object) -> None:
     with pytest.raises(ConfigurationError, match=r"workers\.generation_timeout"):
-        GenerationWorker(
-            JobQueue(Container().job_store()),
-            InMemoryEventBus(),
+        GenerationHandler(
             ScriptedInferenceClient(),
+            InMemoryEventBus(),
             BackendSettings("https://kb.example.org"),
             creation_timeout=timeout,  # type: ignore[arg-type]
         )

@@ -11,8 +11,19 @@ from semiont_jobs import (
     TagDetectionParams,
     TagDetectionResult,
 )
-from semiont_jobs.application.workers import TagAnnotationWorker
-from tests.unit.workers.rig import BACKEND, FAST, TEXT, Expect, Rig, annotation, ids, item, reply, rid
+from semiont_jobs.application.handlers import TagAnnotationHandler
+from tests.unit.workers.rig import (
+    FAST,
+    TEXT,
+    Expect,
+    Rig,
+    annotation,
+    detection_worker,
+    ids,
+    item,
+    reply,
+    rid,
+)
 
 
 def tag_progress(
@@ -54,7 +65,7 @@ async def test_tag_job_asks_once_per_category_and_counts_by_category() -> None:
     )
     await rig.submit("tag-1", "tag-annotation", params)
     await rig.listen()
-    worker = TagAnnotationWorker(rig.queue, rig.bus, model, rig.fetcher, BACKEND, FAST, new_id=ids())
+    worker = detection_worker(TagAnnotationHandler, rig, model, FAST, new_id=ids())
 
     await worker.run_until_idle()
 
@@ -88,7 +99,7 @@ async def test_unknown_category_fails_at_once_without_a_model_call() -> None:
     )
     await rig.submit("tag-2", "tag-annotation", params)
     await rig.listen()
-    worker = TagAnnotationWorker(rig.queue, rig.bus, model, rig.fetcher, BACKEND, FAST, new_id=ids())
+    worker = detection_worker(TagAnnotationHandler, rig, model, FAST, new_id=ids())
 
     await worker.run_until_idle()
 
@@ -107,7 +118,7 @@ async def test_unknown_schema_fails_at_once_naming_the_valid_schemas() -> None:
     rig = Rig(model)
     params = TagDetectionParams(resource_id=rid("res-1"), schema_id="legal-crac", categories=("Issue",))
     await rig.submit("tag-3", "tag-annotation", params)
-    worker = TagAnnotationWorker(rig.queue, rig.bus, model, rig.fetcher, BACKEND, FAST, new_id=ids())
+    worker = detection_worker(TagAnnotationHandler, rig, model, FAST, new_id=ids())
 
     await worker.run_until_idle()
 

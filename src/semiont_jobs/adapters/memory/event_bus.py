@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from semiont_jobs.adapters.helpers.subscribers import ListSubscription, Subscribers
+from semiont_jobs.codec import message_to_dict
+from semiont_jobs.domain.events import EventMessage
 from semiont_jobs.domain.ids import ResourceId
-from semiont_jobs.domain.vocabulary import JsonObject
 from semiont_jobs.ports.clock import Clock, utc_now
 from semiont_jobs.ports.event_bus import Event, EventHandler
 
@@ -42,8 +43,9 @@ class InMemoryEventBus:
         bus._scope = scope
         return bus
 
-    async def publish(self, channel: str, payload: JsonObject) -> None:
-        event = Event(channel=channel, payload=payload, scope=self._scope, time=self._hub.clock())
+    async def publish(self, message: EventMessage) -> None:
+        payload = message_to_dict(message)
+        event = Event(channel=message.channel, payload=payload, scope=self._scope, time=self._hub.clock())
         await self._hub.subscribers.deliver(event)
 
     async def subscribe(

@@ -15,8 +15,9 @@ from semiont_jobs.adapters.postgres.connection import Target
 from semiont_jobs.adapters.postgres.listener import Listener
 from semiont_jobs.adapters.postgres.migrate import migrate
 from semiont_jobs.adapters.postgres.pool import Connection, Pool, behind_message
+from semiont_jobs.codec import message_to_dict
+from semiont_jobs.domain.events import EventMessage
 from semiont_jobs.domain.ids import ResourceId
-from semiont_jobs.domain.vocabulary import JsonObject
 from semiont_jobs.ports.clock import Clock, utc_now
 from semiont_jobs.ports.errors import EventBusError, StoreUnavailableError
 from semiont_jobs.ports.event_bus import Event, EventHandler
@@ -181,9 +182,11 @@ class PostgresEventBus:
         """Stop listening and disconnect (idempotent); subscriptions get nothing more."""
         await self._hub.close()
 
-    async def publish(self, channel: str, payload: JsonObject) -> None:
+    async def publish(self, message: EventMessage) -> None:
         time = self._clock()
+        channel = message.channel
         try:
+            payload = message_to_dict(message)
             envelope = json.dumps({"c": channel, "s": self._scope, "t": time.isoformat(), "p": payload})
         except (TypeError, ValueError) as exc:
             raise EventBusError(f"payload of {channel!r} is not JSON: {exc}") from exc

@@ -14,8 +14,9 @@ from semiont_jobs.adapters.filesystem.events.event_log import encode_body, list_
 from semiont_jobs.adapters.filesystem.events.log_hub import FilesystemSubscription, LogHub
 from semiont_jobs.adapters.filesystem.events.retention import apply_retention, compact
 from semiont_jobs.adapters.filesystem.events.segment_reader import SegmentReader
+from semiont_jobs.codec import message_to_dict
+from semiont_jobs.domain.events import EventMessage
 from semiont_jobs.domain.ids import ResourceId
-from semiont_jobs.domain.vocabulary import JsonObject
 from semiont_jobs.ports.clock import Clock, utc_now
 from semiont_jobs.ports.errors import EventBusError
 from semiont_jobs.ports.event_bus import Event, EventHandler
@@ -91,8 +92,8 @@ class FilesystemEventBus:
         if hub.live is not None:
             hub.live.close()
 
-    async def publish(self, channel: str, payload: JsonObject) -> None:
-        body = encode_body(channel, self._scope, self._clock(), payload)
+    async def publish(self, message: EventMessage) -> None:
+        body = encode_body(message.channel, self._scope, self._clock(), message_to_dict(message))
         hub = self._hub
         written: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         hub.start("write", lambda: hub.write_pending(self.apply_retention))

@@ -13,13 +13,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from semiont_jobs.application.workers.errors import (
+from semiont_jobs.application.handlers.errors import (
     InvalidCreationReplyError,
     ResourceCreationFailedError,
     ResourceCreationTimeoutError,
 )
 from semiont_jobs.domain import events
-from semiont_jobs.domain.vocabulary import JsonObject
+from semiont_jobs.domain.events import YieldCreateMessage
 from semiont_jobs.ports.event_bus import Event, EventBus
 
 
@@ -27,15 +27,15 @@ def new_request_id() -> str:
     return uuid.uuid4().hex
 
 
-async def request_resource(bus: EventBus, request: JsonObject, timeout: float) -> str:
-    """Publish ``request`` (a ``yield:create`` payload with ``requestId``); return the new resource's id.
+async def request_resource(bus: EventBus, request: YieldCreateMessage, timeout: float) -> str:
+    """Publish ``request``; return the id of the resource the backend created for it.
 
     Raises :class:`ResourceCreationTimeoutError` when no answer to this request
     arrives within ``timeout`` seconds, :class:`ResourceCreationFailedError` when
     the backend answers ``yield:create-failed``, and
     :class:`InvalidCreationReplyError` when its ``yield:created`` has no resource id.
     """
-    request_id = request["requestId"]
+    request_id = request.request_id
     answer: asyncio.Future[Event] = asyncio.get_running_loop().create_future()
 
     async def on_reply(event: Event) -> None:
@@ -47,7 +47,7 @@ async def request_resource(bus: EventBus, request: JsonObject, timeout: float) -
         await bus.subscribe(events.YIELD_CREATE_FAILED, on_reply, every_scope=True),
     ]
     try:
-        await bus.publish(events.YIELD_CREATE, request)
+        await bus.publish(request)
         try:
             reply = await asyncio.wait_for(answer, timeout)
         except TimeoutError:

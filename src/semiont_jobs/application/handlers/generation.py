@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from typing import ClassVar, Final
 
-from semiont_jobs.application.job_queue import JobQueue
-from semiont_jobs.application.worker_settings import WorkerSettings
-from semiont_jobs.application.workers.backend_settings import BackendSettings
-from semiont_jobs.application.workers.errors import EmptyGenerationError, MissingGenerationContextError
-from semiont_jobs.application.workers.event_worker import EventPublishingWorker, typed
-from semiont_jobs.application.workers.generation_prompt import (
+from semiont_jobs.application.handlers.backend_settings import BackendSettings
+from semiont_jobs.application.handlers.errors import EmptyGenerationError, MissingGenerationContextError
+from semiont_jobs.application.handlers.generation_prompt import (
     DEFAULT_TITLE,
     GENERATION_MAX_TOKENS,
     GENERATION_TEMPERATURE,
     build_generation_prompt,
     strip_code_fences,
 )
-from semiont_jobs.application.workers.resource_request import new_request_id, request_resource
-from semiont_jobs.domain import events
+from semiont_jobs.application.handlers.resource_request import new_request_id, request_resource
+from semiont_jobs.application.job_context import JobContext
 from semiont_jobs.domain.annotations import entity_types_of, exact_text_of, last_path_segment
+from semiont_jobs.domain.events import MarkUpdateBodyMessage, YieldCreateMessage, link_operation
 from semiont_jobs.domain.ids import ResourceId
-from semiont_jobs.domain.jobs import CompleteJob, RunningJob
+from semiont_jobs.domain.jobs import RunningJob
 from semiont_jobs.domain.params import GenerationParams
 from semiont_jobs.domain.progress import YieldProgress
 from semiont_jobs.domain.results import GenerationResult
-from semiont_jobs.domain.vocabulary import GenerationStage, JsonObject
+from semiont_jobs.domain.vocabulary import GenerationStage, JobType
 from semiont_jobs.ports.errors import ConfigurationError
 from semiont_jobs.ports.event_bus import EventBus
 from semiont_jobs.ports.inference_client import InferenceClient
@@ -46,7 +44,7 @@ def generation_entity_types(params: GenerationParams) -> list[str]:
     return entity_types_of(params.annotation)
 
 
-class GenerationWorker(EventPublishingWorker):
+class GenerationHandler:
     """Runs ``generation`` jobs.
 
     Asks the model for a markdown resource, requests its creation with
@@ -55,41 +53,42 @@ class GenerationWorker(EventPublishingWorker):
     annotation to the new resource with ``mark:update-body``. A job without
     ``params.context`` fails at once, before any model call.
 
-    Progress: fetching 20, generating 40, generating 70, creating 85, linking 95,
-    linking 100, each published as ``job:report-progress`` and scoped ``yield:progress``.
+    Progress: fetching 20, generating 40, generating 70, creating 85, linking 95, linking 100.
     """
 
-    job_type = "generation"
-    subject = "Resource generation"
+    job_type: ClassVar[JobType] = "generation"
 
     def __init__(
         self,
-        queue: JobQueue,
-        event_bus: EventBus,
         inference: InferenceClient,
+        event_bus: EventBus,
         backend: BackendSettings,
-        settings: WorkerSettings | None = None,
         *,
         creation_timeout: float = DEFAULT_CREATION_TIMEOUT,
         request_ids: Callable[[], str] = new_request_id,
     ) -> None:
-        super().__init__(queue, event_bus, backend, settings)
         if isinstance(creation_timeout, bool) or not isinstance(creation_timeout, int | float):
             raise ConfigurationError(CREATION_TIMEOUT_SETTING, f"expected seconds, got {creation_timeout!r}")
         if not creation_timeout > 0:
             raise ConfigurationError(CREATION_TIMEOUT_SETTING, f"must be positive, got {creation_timeout!r}")
         self.inference = inference
+        self.event_bus = event_bus
+        self.backend = backend
         self.creation_timeout = float(creation_timeout)
         self.request_ids = request_ids
 
-    async def execute_job(self, job: RunningJob[Any, Any]) -> GenerationResult:
-        params: GenerationParams = job.params
+    async def __call__(
+        self,
+        job: RunningJob[GenerationParams, YieldProgress],
+        context: JobContext[GenerationParams, YieldProgress],
+    ) -> GenerationResult:
+        params = job.params
         if params.context is None:
             raise MissingGenerationContextError(job.id)
-        job = await self.report_progress(job, _progress("fetching", 20, "Fetching source resource..."))
+        await context.report_progress(_progress("fetching", 20, "Fetching source resource..."))
         title = resource_title(params)
         entity_types = generation_entity_types(params)
-        job = await self.report_progress(job, _progress("generating", 40, "Creating content with AI..."))
+        await context.report_progress(_progress("generating", 40, "Creating content with AI..."))
         prompt = build_generation_prompt(
             title=title,
             user_prompt=params.prompt or f'Cover "{title}" thoroughly.',
@@ -105,53 +104,29 @@ class GenerationWorker(EventPublishingWorker):
         content = strip_code_fences(reply)
         if not content:
             raise EmptyGenerationError(title)
-        job = await self.report_progress(
-            job, _progress("generating", 70, "Content ready, creating resource...")
-        )
-        job = await self.report_progress(job, _progress("creating", 85, "Saving resource..."))
-        request = events.yield_create(
+        await context.report_progress(_progress("generating", 70, "Content ready, creating resource..."))
+        await context.report_progress(_progress("creating", 85, "Saving resource..."))
+        request = YieldCreateMessage(
             request_id=self.request_ids(),
             name=title,
             content=content,
             user_id=job.metadata.user_id,
-            entity_types=entity_types,
+            entity_types=tuple(entity_types),
             language=params.language,
             generated_from=params.reference_id,
         )
         resource_id = await request_resource(self.event_bus, request, self.creation_timeout)
-        job = await self.report_progress(job, _progress("linking", 95, "Linking reference..."))
-        operation = events.link_operation(self.backend.resource_uri(resource_id))
+        await context.report_progress(_progress("linking", 95, "Linking reference..."))
         await self.event_bus.publish(
-            events.MARK_UPDATE_BODY,
-            events.mark_update_body(
-                last_path_segment(params.reference_id),
-                job.metadata.user_id,
-                params.source_resource_id,
-                [operation],
-            ),
+            MarkUpdateBodyMessage(
+                annotation_id=last_path_segment(params.reference_id),
+                user_id=job.metadata.user_id,
+                resource_id=params.source_resource_id,
+                operations=(link_operation(self.backend.resource_uri(resource_id)),),
+            )
         )
-        await self.report_progress(job, _progress("linking", 100, "Complete!"))
+        await context.report_progress(_progress("linking", 100, "Complete!"))
         return GenerationResult(resource_id=ResourceId(resource_id), resource_name=title)
-
-    def completion_result(self, job: CompleteJob[Any, Any]) -> JsonObject:
-        result = typed(job.result, GenerationResult, "result")
-        params: GenerationParams = job.params
-        return {
-            "resultResourceId": result.resource_id,
-            "annotationUri": self.backend.annotation_uri(last_path_segment(params.reference_id)),
-        }
-
-    async def publish_progress(self, job: RunningJob[Any, Any]) -> None:
-        progress = typed(job.progress, YieldProgress, "progress")
-        step: JsonObject = {"currentStep": progress.stage}
-        if progress.message is not None:
-            step["message"] = progress.message
-        await self.publish_job_progress(job, progress.percentage, step)
-        await self.publish_scoped(
-            job,
-            events.YIELD_PROGRESS,
-            events.yield_progress(job.params, progress.stage, progress.percentage, progress.message),
-        )
 
 
 def _progress(stage: GenerationStage, percentage: float, message: str) -> YieldProgress:

@@ -1,0 +1,171 @@
+"""One attempt at one claimed job: run its handler, keep its lease, store how it ended."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from semiont_jobs.application.job_context import JobCancelledError, JobContext
+from semiont_jobs.application.job_handler import JobHandler, JobListener
+from semiont_jobs.application.job_logging import current_job_id
+from semiont_jobs.application.job_queue import JobQueue
+from semiont_jobs.application.worker_settings import WorkerSettings
+from semiont_jobs.domain.errors import SemiontJobsError
+from semiont_jobs.domain.jobs import FailedJob, RunningJob
+from semiont_jobs.ports.errors import LeaseLostError
+from semiont_jobs.ports.job_store import Claim
+
+log = logging.getLogger("semiont_jobs.worker")
+
+
+def error_message(exc: BaseException) -> str:
+    """A one-line description of ``exc`` for a job's ``error``."""
+    return str(exc).strip() or type(exc).__name__
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Errors say ``retryable = False`` when trying again cannot help."""
+    return getattr(exc, "retryable", True) is not False
+
+
+def is_expected(exc: BaseException) -> bool:
+    """Whether ``exc`` is one of ours (a model, a resource, a bad job): logged in one line, no traceback."""
+    return isinstance(exc, SemiontJobsError)
+
+
+async def notify(listeners: Sequence[JobListener], event: str, *args: Any) -> None:
+    """Call ``event`` on every listener in order; a listener's error is logged, not raised."""
+    for listener in listeners:
+        try:
+            await getattr(listener, event)(*args)
+        except Exception:
+            log.exception("listener %s failed in %s", type(listener).__name__, event)
+
+
+class JobAttempt:
+    """A claimed job on its way to complete, failed, pending again (retry or hand-back) or lost."""
+
+    def __init__(
+        self,
+        claim: Claim,
+        queue: JobQueue,
+        settings: WorkerSettings,
+        listeners: Sequence[JobListener],
+        worker_id: str,
+    ) -> None:
+        self.claim = claim
+        self.queue = queue
+        self.settings = settings
+        self.listeners = listeners
+        self.lost: LeaseLostError | None = None
+        self.task: asyncio.Task[None] | None = None
+        self.context: JobContext[Any, Any] = JobContext(
+            claim.job, save=self._save, lost=lambda: self.lost, worker_id=worker_id
+        )
+
+    @property
+    def job(self) -> RunningJob[Any, Any]:
+        return self.context.job
+
+    async def _save(self, job: RunningJob[Any, Any]) -> None:
+        try:
+            self.claim = await self.queue.save_progress(self.claim, job)
+        except LeaseLostError as exc:
+            self.lost = exc
+            raise
+        await notify(self.listeners, "on_progress", job)
+
+    async def run(self, handler: JobHandler[Any, Any, Any]) -> None:
+        """Run ``handler`` on the job under a heartbeat, and store the outcome."""
+        current_job_id.set(self.claim.job_id)
+        heartbeat = asyncio.create_task(self._heartbeat())
+        log.info("job %s (%s) started, attempt %d", self.claim.job_id, self.job.type, self.context.attempt)
+        try:
+            await notify(self.listeners, "on_job_started", self.job)
+            result = await handler(self.job, self.context)
+            await self._complete(result)
+        except asyncio.CancelledError:
+            if self.lost is None:
+                await asyncio.shield(self._hand_back())
+                raise
+            self._log_lost(self.lost)
+        except JobCancelledError as exc:
+            self._log_lost(exc.lost)
+        except LeaseLostError as exc:
+            self._log_lost(exc)
+        except Exception as exc:
+            await self._record_failure(exc)
+        finally:
+            heartbeat.cancel()
+
+    async def _complete(self, result: Any) -> None:
+        complete = self.job.complete(result, self.queue.clock())
+        await self.queue.finish(self.claim, complete)
+        log.info("job %s complete", complete.id)
+        await notify(self.listeners, "on_job_completed", complete)
+
+    async def _record_failure(self, exc: Exception) -> None:
+        now = self.queue.clock()
+        message = error_message(exc)
+        attempt = self.context.attempt
+        if is_retryable(exc):
+            after = self.job.record_failure(message, now, self._retry_at(exc, attempt, now))
+        else:
+            after = self.job.fail(message, now)
+        try:
+            await self.queue.finish(self.claim, after)
+        except LeaseLostError as lost:
+            self._log_lost(lost)
+            return
+        traceback = None if is_expected(exc) else exc
+        if isinstance(after, FailedJob):
+            log.error(
+                "job %s failed for good, attempt %d: %s", after.id, attempt, message, exc_info=traceback
+            )
+            await notify(self.listeners, "on_job_failed", after)
+        else:
+            log.warning(
+                "job %s attempt %d failed, will retry: %s", after.id, attempt, message, exc_info=traceback
+            )
+            await notify(self.listeners, "on_job_retrying", after, exc)
+
+    def _retry_at(self, exc: Exception, retry_count: int, now: datetime) -> datetime | None:
+        """The backoff's time, or later when the error says how long to wait (``retry_after``)."""
+        backoff = self.settings.retry.run_after(retry_count, now)
+        asked = getattr(exc, "retry_after", None)
+        if not isinstance(asked, int | float) or asked <= 0:
+            return backoff
+        wanted = now + timedelta(seconds=asked)
+        return wanted if backoff is None or wanted > backoff else backoff
+
+    async def _hand_back(self) -> None:
+        try:
+            await self.queue.finish(self.claim, self.job.release())
+            log.warning("job %s handed back unfinished", self.claim.job_id)
+        except Exception:
+            log.exception("could not hand back job %s; its lease will expire", self.claim.job_id)
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.heartbeat_seconds)
+            try:
+                self.claim = await self.queue.renew(self.claim, self.settings.lease)
+            except LeaseLostError as exc:
+                self.lost = exc
+                if self.task is not None:
+                    self.task.cancel()
+                return
+            except Exception as exc:
+                traceback = None if is_expected(exc) else exc
+                log.warning(
+                    "lease renewal failed for job %s: %s",
+                    self.claim.job_id,
+                    error_message(exc),
+                    exc_info=traceback,
+                )
+
+    def _log_lost(self, lost: LeaseLostError) -> None:
+        log.warning("job %s no longer held (%s); not completing it", lost.job_id, lost.reason)
