@@ -67,7 +67,12 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "max_retries": None,
     },
     "content": {"backend": None, "dir": None, "url": None, "token": None},
-    "workers": {"public_url": "", "concurrency": 1, "generation_timeout": DEFAULT_CREATION_TIMEOUT},
+    "workers": {
+        "public_url": "",
+        "concurrency": 1,
+        "generation_timeout": DEFAULT_CREATION_TIMEOUT,
+        "offset_unit": "code-point",
+    },
 }
 """Settings every container starts from; ``config.from_dict`` overrides any of them.
 
@@ -227,7 +232,11 @@ class Container(containers.DeclarativeContainer):
         WorkerSettings, concurrency=config.workers.concurrency.as_int()
     )
     annotation_publisher: providers.Provider[AnnotationPublisher] = providers.Factory(
-        AnnotationPublisher, event_bus=event_bus, backend=backend_settings, clock=clock
+        AnnotationPublisher,
+        event_bus=event_bus,
+        backend=backend_settings,
+        clock=clock,
+        offset_unit=config.workers.offset_unit,
     )
     _detection_collaborators: ClassVar[dict[str, providers.Provider[Any]]] = {
         "inference": inference_client,

@@ -55,6 +55,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("workers.concurrency", int),
     Setting("workers.stop_grace", float),
     Setting("workers.generation_timeout", float),
+    Setting("workers.offset_unit", help="code-point (W3C, default) | utf-16 (JavaScript string offsets)"),
 )
 _BY_KEY: Final = {setting.key: setting for setting in SETTINGS}
 

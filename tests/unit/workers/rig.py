@@ -35,6 +35,7 @@ from semiont_jobs.application.handlers import (
 )
 from semiont_jobs.application.job_worker import JobWorker
 from semiont_jobs.codec import format_time
+from semiont_jobs.domain.offsets import OffsetUnit
 from semiont_jobs.ports.content_fetcher import ContentFetcher
 from semiont_jobs.ports.event_bus import EventBus
 from semiont_jobs.ports.inference_client import InferenceClient
@@ -149,10 +150,11 @@ def detection_worker(
     *,
     new_id: Callable[[], str] = new_annotation_id,
     bus: EventBus | None = None,
+    offset_unit: OffsetUnit = "code-point",
 ) -> JobWorker:
     """A worker running one detection handler on ``rig``, its events (and annotations) on ``bus``."""
     bus = bus or rig.bus
-    annotations = AnnotationPublisher(bus, BACKEND, lambda: NOW, new_id)
+    annotations = AnnotationPublisher(bus, BACKEND, lambda: NOW, new_id, offset_unit=offset_unit)
     return semiont_worker(rig.queue, handler(model, rig.fetcher, annotations), bus, BACKEND, settings)
 
 

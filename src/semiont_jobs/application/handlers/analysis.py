@@ -74,10 +74,12 @@ class AnalysisHandler(DetectionHandler, abc.ABC, Generic[P, M, R]):
         content = await fetch_content(self.content, job.params.resource_id)
         await context.report_progress(_progress("analyzing", 30, self.analyzing_message))
         matches = await self.detect(content, job.params)
+        offsets = self.annotations.offsets(content)
         await context.report_progress(_progress("creating", 60, f"Creating {len(matches)} annotations..."))
         created = 0
         for match in matches:
-            created += await self.annotations.publish(context.job, match, self.motivation, self.body(match))
+            body = self.body(match)
+            created += await self.annotations.publish(context.job, match, self.motivation, body, offsets)
         await context.report_progress(_progress("creating", 100, f"Complete! Created {created} {self.noun}"))
         return self.result(len(matches), created)
 

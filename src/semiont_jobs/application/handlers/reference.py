@@ -43,6 +43,7 @@ class ReferenceAnnotationHandler(DetectionHandler):
         entity_types = distinct_entity_types(params)
         total = len(entity_types)
         content = await fetch_content(self.content, params.resource_id)
+        offsets = self.annotations.offsets(content)
         found = emitted = errors = 0
         await context.report_progress(_progress(total, 0, None, 0, 0))
         for index, entity_type in enumerate(entity_types):
@@ -57,7 +58,7 @@ class ReferenceAnnotationHandler(DetectionHandler):
             found += len(matches)
             for match in matches:
                 body = tagging_bodies((match.entity_type,))
-                if await self.annotations.publish(context.job, match, "linking", body):
+                if await self.annotations.publish(context.job, match, "linking", body, offsets):
                     emitted += 1
                 else:
                     errors += 1

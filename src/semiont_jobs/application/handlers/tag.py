@@ -51,10 +51,11 @@ class TagAnnotationHandler(DetectionHandler):
         await context.report_progress(
             _progress("creating", 60, total, total, f"Creating {len(tags)} tag annotations...")
         )
+        offsets = self.annotations.offsets(content)
         created = 0
         for tag in tags:
             body = tag_body(tag.category, tag.schema_id)
-            created += await self.annotations.publish(context.job, tag, "tagging", body)
+            created += await self.annotations.publish(context.job, tag, "tagging", body, offsets)
         await context.report_progress(
             _progress("creating", 100, total, total, f"Complete! Created {created} tags")
         )
