@@ -14,8 +14,8 @@ from psycopg import sql
 from semiont_jobs import JobId, LeaseLostError, ResourceId, job_to_dict
 from semiont_jobs.adapters.postgres import PostgresEventBus, PostgresJobStore
 from semiont_jobs.adapters.postgres.event_bus import NOTIFY_LIMIT
-from tests.support.events import Recorder
-from tests.support.factories import pending
+from semiont_jobs.testing.jobs import pending
+from semiont_jobs.testing.recorder import Recorder
 
 LEASE = timedelta(seconds=30)
 

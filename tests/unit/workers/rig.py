@@ -28,7 +28,7 @@ from semiont_jobs import (
 )
 from semiont_jobs.application.workers import BackendSettings
 from semiont_jobs.codec import format_time
-from tests.support.events import Recorder
+from semiont_jobs.testing.recorder import Recorder
 
 PUBLIC_URL = "https://kb.example.org"
 BACKEND = BackendSettings(PUBLIC_URL)
