@@ -19,6 +19,12 @@ Needs pytest and pytest-asyncio (``pip install semiont-jobs[testing]``); ``impor
 semiont_jobs`` never imports this package.
 """
 
+# ruff: noqa: E402  (the suites' assertions are rewritten only if registered before their import)
+import pytest
+
+SUITES = ("content_fetcher", "event_bus", "http_inference", "inference", "job_store")
+pytest.register_assert_rewrite(*(f"semiont_jobs.testing.{suite}" for suite in SUITES))
+
 from semiont_jobs.testing.content_fetcher import ContentFetcherContract
 from semiont_jobs.testing.contract import Contract, requires
 from semiont_jobs.testing.durable_bus import BusOpener, DurableEventBus
