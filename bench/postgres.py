@@ -29,11 +29,10 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.factories import pending
-
 from semiont_jobs import JobQueue, JobWorker, PendingJob, RunningJob, WorkerSettings
 from semiont_jobs.adapters.postgres import PostgresJobStore, migrate
 from semiont_jobs.adapters.postgres import job_rows as q
+from semiont_jobs.testing.jobs import pending
 
 DEFAULT_DSN = os.environ.get("SEMIONT_JOBS_TEST_PG_DSN") or "postgresql://postgres@127.0.0.1:5432/test"
 HAVE_PGQUEUER = importlib.util.find_spec("pgqueuer") is not None

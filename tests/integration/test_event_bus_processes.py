@@ -14,7 +14,8 @@ import pytest
 
 from semiont_jobs import FilesystemEventBus
 from semiont_jobs.domain.events import JsonMessage
-from tests.support.bus_process import child_spec, read_line, spawn
+from semiont_jobs.testing import BusOpener
+from semiont_jobs.testing.bus_process import read_line, spawn
 
 pytestmark = pytest.mark.slow
 
@@ -24,6 +25,10 @@ async def bus(tmp_path: Path) -> AsyncIterator[FilesystemEventBus]:
     bus = FilesystemEventBus(tmp_path)
     yield bus
     await bus.close()
+
+
+def opener(bus: FilesystemEventBus) -> BusOpener:
+    return BusOpener("semiont_jobs.adapters.filesystem:FilesystemEventBus", (str(bus.directory.parent),))
 
 
 async def read_all(process: asyncio.subprocess.Process) -> list[dict[str, Any]]:
@@ -36,7 +41,7 @@ async def read_all(process: asyncio.subprocess.Process) -> list[dict[str, Any]]:
 async def test_three_publishers_two_subscribers_every_event_once_in_order(bus: FilesystemEventBus) -> None:
     per_publisher, publishers = 200, ["p0", "p1", "p2"]
     total = per_publisher * len(publishers)
-    spec = child_spec(bus)
+    spec = opener(bus)
     subscribers = [await spawn(spec, "subscribe", str(total)) for _ in range(2)]
     for subscriber in subscribers:
         assert await read_line(subscriber) == "ready"
@@ -61,7 +66,7 @@ async def test_three_publishers_two_subscribers_every_event_once_in_order(bus: F
 
 async def test_a_killed_consumer_resumes_from_its_cursor(bus: FilesystemEventBus) -> None:
     last = 149
-    spec = child_spec(bus)
+    spec = opener(bus)
 
     async def publish() -> None:
         for n in range(last + 1):

@@ -18,7 +18,7 @@ from semiont_jobs.adapters.filesystem.events.event_log import list_segments
 from semiont_jobs.adapters.helpers.durable_files import datasync
 from semiont_jobs.cli.events import print_events
 from semiont_jobs.domain.events import JsonMessage
-from tests.support.events import Recorder
+from semiont_jobs.testing.recorder import Recorder
 
 
 @pytest.fixture

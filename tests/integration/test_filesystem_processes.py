@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from semiont_jobs import CompleteJob, FilesystemJobStore, JobId, StoreUnavailableError
-from tests.support.factories import pending
+from semiont_jobs.testing.jobs import pending
 
 REPO = Path(__file__).resolve().parents[2]
 WORKER = "tests.support.fs_worker_process"

@@ -18,7 +18,7 @@ import pytest
 
 from semiont_jobs import JobId, PendingJob
 from semiont_jobs.adapters.postgres import PostgresJobStore
-from tests.support.factories import pending
+from semiont_jobs.testing.jobs import pending
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = "semiont-jobs-mp-worker"

@@ -15,8 +15,8 @@ from semiont_jobs import JobId, LeaseLostError, ResourceId, job_to_dict
 from semiont_jobs.adapters.postgres import PostgresEventBus, PostgresJobStore
 from semiont_jobs.adapters.postgres.event_bus import NOTIFY_LIMIT
 from semiont_jobs.domain.events import JsonMessage
-from tests.support.events import Recorder
-from tests.support.factories import pending
+from semiont_jobs.testing.jobs import pending
+from semiont_jobs.testing.recorder import Recorder
 
 LEASE = timedelta(seconds=30)
 

@@ -21,7 +21,7 @@ from semiont_jobs import (
 from semiont_jobs.adapters.filesystem import FilesystemContentFetcher
 from semiont_jobs.adapters.http import HttpContentFetcher
 from semiont_jobs.container import check_config, choose_event_bus
-from tests.support.factories import pending
+from semiont_jobs.testing.jobs import pending
 
 
 def container_on(data_dir: Path) -> Container:

@@ -22,7 +22,7 @@ from semiont_jobs import (
     RunningJob,
 )
 from semiont_jobs.domain.jobs import LOST_WORKER_ERROR
-from tests.support.factories import BASE_TIME, pending
+from semiont_jobs.testing.jobs import BASE_TIME, pending
 
 T1 = BASE_TIME + timedelta(seconds=5)
 T2 = BASE_TIME + timedelta(seconds=9)

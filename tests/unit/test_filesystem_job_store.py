@@ -26,7 +26,7 @@ from semiont_jobs import (
     job_to_json,
 )
 from semiont_jobs.adapters.filesystem.jobs.job_files import JobFiles
-from tests.support.factories import pending
+from semiont_jobs.testing.jobs import pending
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reference_jobs"
 LEASE = timedelta(seconds=30)

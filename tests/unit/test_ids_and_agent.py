@@ -6,7 +6,7 @@ import pytest
 
 from semiont_jobs import InvalidJobIdError, JobUser, UserId, job_agent, user_agent, validate_job_id
 from semiont_jobs.codec import unstructure
-from tests.support.factories import pending
+from semiont_jobs.testing.jobs import pending
 
 
 @pytest.mark.parametrize("good", ["job-1", "a", "A.b_c:d-9", "x" * 200, "job-0f3a9c"])

@@ -25,7 +25,7 @@ from semiont_jobs import (
     TagDetectionResult,
     WorkerSettings,
 )
-from tests.support.factories import pending
+from semiont_jobs.testing.jobs import pending
 
 FAST = WorkerSettings(poll_interval=0.05, error_backoff=0.01, retry=RetryPolicy(initial_delay=0, jitter=0))
 Job = RunningJob[HighlightDetectionParams, AnalysisProgress]

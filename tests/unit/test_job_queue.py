@@ -18,8 +18,8 @@ from semiont_jobs import (
     TagDetectionParams,
     UserId,
 )
-from tests.support.events import Recorder
-from tests.support.factories import BASE_TIME, pending
+from semiont_jobs.testing.jobs import BASE_TIME, pending
+from semiont_jobs.testing.recorder import Recorder
 
 LEASE = timedelta(seconds=30)
 

@@ -26,7 +26,7 @@ from semiont_jobs import (
     RunningJob,
     WorkerSettings,
 )
-from tests.support.factories import pending
+from semiont_jobs.testing.jobs import pending
 from tests.support.workers import RecordingWorker
 
 FAST = WorkerSettings(poll_interval=0.05, error_backoff=0.01, retry=RetryPolicy(initial_delay=0, jitter=0))

@@ -18,7 +18,7 @@ from semiont_jobs import (
     WorkerSettings,
 )
 from semiont_jobs.adapters.helpers.inference_calls import retry_after_seconds
-from tests.support.factories import pending
+from semiont_jobs.testing.jobs import pending
 from tests.support.workers import RecordingWorker
 
 

@@ -39,7 +39,7 @@ from semiont_jobs.domain.offsets import OffsetUnit
 from semiont_jobs.ports.content_fetcher import ContentFetcher
 from semiont_jobs.ports.event_bus import EventBus
 from semiont_jobs.ports.inference_client import InferenceClient
-from tests.support.events import Recorder
+from semiont_jobs.testing.recorder import Recorder
 
 PUBLIC_URL = "https://kb.example.org"
 BACKEND = BackendSettings(PUBLIC_URL)

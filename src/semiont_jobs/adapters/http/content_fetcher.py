@@ -10,6 +10,8 @@ from semiont_jobs.domain.ids import ResourceId
 from semiont_jobs.ports.errors import ConfigurationError, ContentError, ResourceNotFoundError
 
 ACCEPT = "text/plain, text/markdown;q=0.9, text/*;q=0.8, */*;q=0.1"
+_PATH_IDS = ("", ".", "..")
+"""Ids that, even quoted, would make the URL name the collection or what is above it."""
 
 
 class HttpContentFetcher:
@@ -26,6 +28,8 @@ class HttpContentFetcher:
         return f"HttpContentFetcher({self.base_url!r})"
 
     async def fetch(self, resource_id: ResourceId) -> bytes:
+        if resource_id in _PATH_IDS:
+            raise ResourceNotFoundError(resource_id, f"{self.base_url} (not a valid resource id)")
         url = f"{self.base_url}/resources/{quote(resource_id, safe='')}"
         headers = {"Accept": ACCEPT}
         if self._token:

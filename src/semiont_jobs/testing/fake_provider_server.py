@@ -7,11 +7,13 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
 from typing import Any
 
 import attrs
 
-from tests.contract.provider_outcomes import Failure, Garbled, Hang, Outcome, Refusal, Reply
+from semiont_jobs.ports.inference_client import StopReason
+from semiont_jobs.testing.outcomes import Failure, Garbled, Hang, Outcome, Refusal, Reply
 
 
 @attrs.frozen
@@ -43,20 +45,37 @@ RenderError = Callable[[int, str, Mapping[str, str]], HttpReply]
 """The provider's error reply with this status, message and headers."""
 
 
-class FakeProviderServer:
-    """Serves on 127.0.0.1 until :meth:`close`.
+@attrs.frozen
+class Wire:
+    """One provider's HTTP API, as a fake server speaks it."""
 
-    A request without ``Authorization: Bearer <api_key>`` gets a 401, one that
-    ``validate`` finds fault with or that has no outcome queued gets a 400.
+    name: str
+    api_path: str
+    """What a client's base URL adds to the server's URL (``""`` or ``"/v1"``)."""
+    validate: Validate
+    render: Render
+    render_error: RenderError
+    requested: Callable[[Any], dict[str, Any]]
+    """The model, prompt, token limit and temperature a request body asked for (None where absent)."""
+    stop_terms: tuple[tuple[str, StopReason], ...]
+    """The provider's stop terms and the port's stop reason each must come back as."""
+
+
+class FakeProviderServer:
+    """Serves ``wire`` on 127.0.0.1 until :meth:`close` (or the end of a ``with`` block).
+
+    A request without ``Authorization: Bearer <api_key>`` gets a 401, one that the wire
+    finds fault with or that has no outcome queued gets a 400.
     """
 
-    def __init__(self, api_key: str, validate: Validate, render: Render, render_error: RenderError) -> None:
+    def __init__(self, wire: Wire, api_key: str) -> None:
+        self.wire = wire
         self.requests: list[RecordedRequest] = []
         self._outcomes: list[Outcome] = []
         self._lock = threading.Lock()
         self._released = threading.Event()
         self._api_key = api_key
-        self._validate, self._render, self._render_error = validate, render, render_error
+        self._validate, self._render, self._render_error = wire.validate, wire.render, wire.render_error
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True)
@@ -67,6 +86,11 @@ class FakeProviderServer:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
 
+    @property
+    def base_url(self) -> str:
+        """The base URL a client of this wire is given."""
+        return self.url + self.wire.api_path
+
     def queue(self, *outcomes: Outcome) -> None:
         with self._lock:
             self._outcomes.extend(outcomes)
@@ -76,6 +100,14 @@ class FakeProviderServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeProviderServer:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
 
     def _answer(self, request: RecordedRequest) -> HttpReply | None:
         with self._lock:

@@ -1,4 +1,4 @@
-"""Collecting events in tests."""
+"""A handler that records the events it is given, for tests to wait on and read."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """What a language model provider does with one request, told without its wire format.
 
-The contract tests describe each scenario as a list of these; every adapter's
-harness makes its provider behave so: a fake HTTP server for the real adapters,
-canned replies and errors for the scripted client.
+The InferenceClient suite describes each scenario as a list of these; a harness
+makes its provider behave so: a fake HTTP server for a client that talks HTTP, or
+the replies and errors a client would surface, for a client scripted in-process.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The providers the InferenceClient contract runs against, as fixtures.
+"""Our three inference clients under contract, as fixtures.
 
 Each fixture gives a harness whose provider can be told how to behave
 (:meth:`behaves_like`) and which counts the requests that reached it. The real
@@ -8,10 +8,9 @@ client is given the replies and errors a real adapter would surface.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from typing import Any, Protocol, cast, get_args
+from collections.abc import AsyncIterator
+from typing import cast, get_args
 
-import attrs
 import pytest
 
 from semiont_jobs.adapters.anthropic import AnthropicInferenceClient
@@ -19,47 +18,25 @@ from semiont_jobs.adapters.memory import ScriptedInferenceClient
 from semiont_jobs.adapters.memory.inference_client import Reply as ScriptedReply
 from semiont_jobs.adapters.openai import OpenAIInferenceClient
 from semiont_jobs.ports.errors import InferenceError
-from semiont_jobs.ports.inference_client import InferenceClient, InferenceResponse, StopReason
-from tests.contract import fake_anthropic, fake_openai
-from tests.contract.fake_provider_server import FakeProviderServer
-from tests.contract.provider_outcomes import Failure, Garbled, Hang, Outcome, Refusal, Reply, is_retried
+from semiont_jobs.ports.inference_client import InferenceResponse, StopReason
+from semiont_jobs.testing import (
+    Failure,
+    Garbled,
+    Hang,
+    HttpProvider,
+    Outcome,
+    Refusal,
+    Reply,
+    is_retried,
+    start_fake_anthropic,
+    start_fake_openai,
+)
 
 MODEL = "test-model-1"
 API_KEY = "sk-test-0123456789-do-not-log"
 MAX_RETRIES = 2
 TIMEOUT = 0.3
 """Seconds a real adapter waits for a reply: short, so that a hung server fails fast."""
-HTTP_INFERENCE_ADAPTERS = ["anthropic_inference", "openai_inference"]
-"""The fixtures of the adapters that talk HTTP through an SDK."""
-
-
-class ProviderHarness(Protocol):
-    provider: str
-    client: InferenceClient
-
-    def behaves_like(self, *outcomes: Outcome) -> None:
-        """Queue what the provider does with each coming request."""
-
-    @property
-    def requests(self) -> int:
-        """How many requests reached the provider."""
-
-
-@attrs.define
-class HttpProvider:
-    """A real adapter and the fake server it talks to."""
-
-    provider: str
-    client: AnthropicInferenceClient | OpenAIInferenceClient
-    server: FakeProviderServer
-    requested: Callable[[Any], dict[str, Any]]
-
-    def behaves_like(self, *outcomes: Outcome) -> None:
-        self.server.queue(*outcomes)
-
-    @property
-    def requests(self) -> int:
-        return len(self.server.requests)
 
 
 class ScriptedProvider:
@@ -124,22 +101,20 @@ def scripted_inference() -> ScriptedProvider:
 @pytest.fixture
 async def anthropic_inference(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[HttpProvider]:
     _quick_backoff(monkeypatch, "anthropic")
-    server = fake_anthropic.start_fake_anthropic(API_KEY)
-    client = AnthropicInferenceClient(
-        model=MODEL, api_key=API_KEY, base_url=server.url, timeout=TIMEOUT, max_retries=MAX_RETRIES
-    )
-    yield HttpProvider("anthropic", client, server, fake_anthropic.requested)
-    await client.aclose()
-    server.close()
+    with start_fake_anthropic(API_KEY) as server:
+        client = AnthropicInferenceClient(
+            model=MODEL, api_key=API_KEY, base_url=server.base_url, timeout=TIMEOUT, max_retries=MAX_RETRIES
+        )
+        yield HttpProvider("anthropic", client, server, MODEL, API_KEY)
+        await client.aclose()
 
 
 @pytest.fixture
 async def openai_inference(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[HttpProvider]:
     _quick_backoff(monkeypatch, "openai")
-    server = fake_openai.start_fake_openai(API_KEY)
-    client = OpenAIInferenceClient(
-        model=MODEL, api_key=API_KEY, base_url=f"{server.url}/v1", timeout=TIMEOUT, max_retries=MAX_RETRIES
-    )
-    yield HttpProvider("openai", client, server, fake_openai.requested)
-    await client.aclose()
-    server.close()
+    with start_fake_openai(API_KEY) as server:
+        client = OpenAIInferenceClient(
+            model=MODEL, api_key=API_KEY, base_url=server.base_url, timeout=TIMEOUT, max_retries=MAX_RETRIES
+        )
+        yield HttpProvider("openai", client, server, MODEL, API_KEY)
+        await client.aclose()

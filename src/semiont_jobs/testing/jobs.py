@@ -1,4 +1,4 @@
-"""Builders of jobs for tests."""
+"""Builders of jobs for tests: a pending job of any type, with typical params."""
 
 from __future__ import annotations
 

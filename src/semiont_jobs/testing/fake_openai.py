@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tests.contract.fake_provider_server import FakeProviderServer, HttpReply, RecordedRequest, json_reply
-from tests.contract.provider_outcomes import Refusal, Reply
+from semiont_jobs.ports.inference_client import StopReason
+from semiont_jobs.testing.fake_provider_server import (
+    FakeProviderServer,
+    HttpReply,
+    RecordedRequest,
+    Wire,
+    json_reply,
+)
+from semiont_jobs.testing.outcomes import Refusal, Reply
 
 FINISH_REASONS = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length"}
 TOKEN_LIMITS = ("max_tokens", "max_completion_tokens")
@@ -14,7 +21,7 @@ TOKEN_LIMITS = ("max_tokens", "max_completion_tokens")
 
 def start_fake_openai(api_key: str) -> FakeProviderServer:
     """A fake Chat Completions API that accepts only ``api_key``; its base URL is ``server.url + "/v1"``."""
-    return FakeProviderServer(api_key, _problem, _render, _error)
+    return FakeProviderServer(WIRE, api_key)
 
 
 def requested(body: Any) -> dict[str, Any]:
@@ -78,3 +85,14 @@ def _error(status: int, message: str, headers: Mapping[str, str]) -> HttpReply:
     kind = "invalid_request_error" if status < 500 else "server_error"
     error = {"message": message, "type": kind, "param": None, "code": None}
     return json_reply(status, {"error": error}, headers)
+
+
+STOP_TERMS: tuple[tuple[str, StopReason], ...] = (
+    ("stop", "end_turn"),
+    ("length", "max_tokens"),
+    ("content_filter", "refusal"),
+    ("tool_calls", "unknown"),
+)
+"""What the provider's stop terms must come back as."""
+
+WIRE = Wire("openai", "/v1", _problem, _render, _error, requested, STOP_TERMS)

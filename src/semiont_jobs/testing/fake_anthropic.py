@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tests.contract.fake_provider_server import FakeProviderServer, HttpReply, RecordedRequest, json_reply
-from tests.contract.provider_outcomes import Refusal, Reply
+from semiont_jobs.ports.inference_client import StopReason
+from semiont_jobs.testing.fake_provider_server import (
+    FakeProviderServer,
+    HttpReply,
+    RecordedRequest,
+    Wire,
+    json_reply,
+)
+from semiont_jobs.testing.outcomes import Refusal, Reply
 
 ERROR_TYPES = {
     400: "invalid_request_error",
@@ -19,7 +26,7 @@ ERROR_TYPES = {
 
 def start_fake_anthropic(api_key: str) -> FakeProviderServer:
     """A fake Messages API that accepts only ``api_key``; its base URL is ``server.url``."""
-    return FakeProviderServer(api_key, _problem, _render, _error)
+    return FakeProviderServer(WIRE, api_key)
 
 
 def requested(body: Any) -> dict[str, Any]:
@@ -85,3 +92,15 @@ def _render(outcome: Reply | Refusal, request: RecordedRequest) -> HttpReply:
 def _error(status: int, message: str, headers: Mapping[str, str]) -> HttpReply:
     kind = ERROR_TYPES.get(status, "api_error")
     return json_reply(status, {"type": "error", "error": {"type": kind, "message": message}}, headers)
+
+
+STOP_TERMS: tuple[tuple[str, StopReason], ...] = (
+    ("end_turn", "end_turn"),
+    ("stop_sequence", "stop_sequence"),
+    ("max_tokens", "max_tokens"),
+    ("model_context_window_exceeded", "max_tokens"),
+    ("pause_turn", "unknown"),
+)
+"""What the provider's stop terms must come back as."""
+
+WIRE = Wire("anthropic", "", _problem, _render, _error, requested, STOP_TERMS)

@@ -12,10 +12,7 @@ from semiont_jobs.adapters.anthropic import AnthropicInferenceClient
 from semiont_jobs.adapters.openai import OpenAIInferenceClient
 from semiont_jobs.adapters.openai.inference_client import LOCAL_SERVER_KEY
 from semiont_jobs.ports.errors import ConfigurationError, InferenceError
-from tests.contract.fake_anthropic import start_fake_anthropic
-from tests.contract.fake_openai import start_fake_openai
-from tests.contract.fake_provider_server import FakeProviderServer
-from tests.contract.provider_outcomes import Failure, Reply
+from semiont_jobs.testing import Failure, FakeProviderServer, Reply, start_fake_anthropic, start_fake_openai
 
 MODEL = "test-model-2"
 KEY = "sk-settings-test-key"
