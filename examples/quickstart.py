@@ -5,7 +5,6 @@ import tempfile
 from typing import Any
 
 from semiont_jobs import (
-    AnalysisProgress,
     Container,
     HighlightDetectionParams,
     HighlightDetectionResult,
@@ -16,6 +15,7 @@ from semiont_jobs import (
     UserId,
     job_to_dict,
 )
+from semiont_jobs.domain import AnalysisProgress
 
 
 class WordCountWorker(JobWorker):
@@ -33,15 +33,13 @@ async def main(data_dir: str) -> None:
     container = Container()
     container.config.job_store.data_dir.from_value(data_dir)
     queue = container.job_queue()
-    await queue.open()
-    user = JobUser(user_id=UserId("ada"), user_name="Ada", user_domain="example.org")
-    job = await queue.enqueue(HighlightDetectionParams(resource_id=ResourceId("doc-1")), user)
-    await WordCountWorker(queue).run_until_idle()
-    done = await queue.get_job(job.id)
-    print(job_to_dict(done) if done else "job vanished")
-    print(await queue.get_stats())
-    await queue.close()
-    await container.event_bus().close()
+    async with container.lifespan():  # opens the store and bus the queue uses, closes them after
+        user = JobUser(user_id=UserId("ada"), user_name="Ada", user_domain="example.org")
+        job = await queue.enqueue(HighlightDetectionParams(resource_id=ResourceId("doc-1")), user)
+        await WordCountWorker(queue).run_until_idle()
+        done = await queue.get_job(job.id)
+        print(job_to_dict(done) if done else "job vanished")
+        print(await queue.get_stats())
 
 
 with tempfile.TemporaryDirectory() as scratch:

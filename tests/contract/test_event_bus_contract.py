@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from semiont_jobs import Event, EventBus, ResourceId
+from semiont_jobs import EventBus, ResourceId
+from semiont_jobs.ports import Event
 from tests.contract.conftest import DURABLE_EVENT_BUS_ADAPTERS, EVENT_BUS_ADAPTERS
 from tests.support.bus_process import child_spec, open_bus, read_line, spawn
 from tests.support.durable import DurableEventBus

@@ -10,22 +10,20 @@ from typing import Any
 import pytest
 
 from semiont_jobs import (
-    AnalysisProgress,
     CompleteJob,
     FailedJob,
     HighlightDetectionResult,
     InvalidJobIdError,
     JobAlreadyExistsError,
     JobId,
-    JobQuery,
-    JobStateConflictError,
     JobStore,
-    LeaseLostError,
     PendingJob,
     RunningJob,
     UserId,
 )
+from semiont_jobs.domain import AnalysisProgress, JobQuery
 from semiont_jobs.domain.jobs import LOST_WORKER_ERROR
+from semiont_jobs.ports import JobStateConflictError, LeaseLostError
 from tests.contract.conftest import JOB_STORE_ADAPTERS
 from tests.support.factories import BASE_TIME, pending
 

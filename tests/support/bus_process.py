@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from semiont_jobs import Event, FilesystemEventBus
+from semiont_jobs import FilesystemEventBus
+from semiont_jobs.ports import Event
 from tests.support.durable import DurableEventBus
 
 

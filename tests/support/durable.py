@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Protocol
 
-from semiont_jobs import Event, EventBus, ResourceId
+from semiont_jobs import EventBus, ResourceId
+from semiont_jobs.ports import Event
 
 
 class DurableEventBus(EventBus, Protocol):

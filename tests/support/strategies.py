@@ -8,28 +8,30 @@ from typing import Any
 from hypothesis import strategies as st
 
 from semiont_jobs import (
-    AnalysisProgress,
     AssessmentDetectionParams,
     AssessmentDetectionResult,
     CommentDetectionParams,
     CommentDetectionResult,
     DetectionParams,
-    DetectionProgress,
     DetectionResult,
-    GenerationContext,
     GenerationParams,
     GenerationResult,
     HighlightDetectionParams,
     HighlightDetectionResult,
     Job,
-    JobMetadata,
-    JobType,
     PendingJob,
-    SourceContext,
     TagDetectionParams,
-    TagDetectionProgress,
     TagDetectionResult,
     UserId,
+)
+from semiont_jobs.domain import (
+    AnalysisProgress,
+    DetectionProgress,
+    GenerationContext,
+    JobMetadata,
+    JobType,
+    SourceContext,
+    TagDetectionProgress,
     YieldProgress,
 )
 

@@ -8,19 +8,16 @@ import attrs
 import pytest
 
 from semiont_jobs import (
-    AnalysisProgress,
     CancelledJob,
     CommentDetectionParams,
     CompleteJob,
-    DomainError,
     FailedJob,
     HighlightDetectionResult,
-    IllegalTransitionError,
-    JobMetadata,
     PendingJob,
     ResourceId,
     RunningJob,
 )
+from semiont_jobs.domain import AnalysisProgress, DomainError, IllegalTransitionError, JobMetadata
 from semiont_jobs.domain.jobs import LOST_WORKER_ERROR
 from tests.support.factories import BASE_TIME, pending
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from semiont_jobs import InvalidJobIdError, JobUser, UserId, job_agent, user_agent, validate_job_id
+from semiont_jobs import InvalidJobIdError, JobUser, UserId
+from semiont_jobs.domain import job_agent, user_agent, validate_job_id
 from tests.support.factories import pending
 
 

@@ -11,14 +11,12 @@ from typing import Any
 import pytest
 
 from semiont_jobs import (
-    AnalysisProgress,
     CancelledJob,
     CompleteJob,
     FailedJob,
     HighlightDetectionResult,
     InMemoryJobStore,
     JobCancelledError,
-    JobIdFilter,
     JobQueue,
     JobWorker,
     PendingJob,
@@ -26,6 +24,8 @@ from semiont_jobs import (
     RunningJob,
     WorkerSettings,
 )
+from semiont_jobs.application.job_context import JobIdFilter
+from semiont_jobs.domain import AnalysisProgress
 from tests.support.factories import pending
 from tests.support.workers import RecordingWorker
 

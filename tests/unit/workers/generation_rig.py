@@ -5,16 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from semiont_jobs import (
-    AnnotationId,
-    GenerationContext,
-    GenerationParams,
-    ResourceId,
-    ScriptedInferenceClient,
-    SourceContext,
-    WorkerSettings,
-)
+from semiont_jobs import AnnotationId, GenerationParams, ResourceId, ScriptedInferenceClient, WorkerSettings
 from semiont_jobs.application.workers import GenerationWorker
+from semiont_jobs.domain import GenerationContext, SourceContext
 from semiont_jobs.ports.event_bus import Event
 from tests.unit.workers.rig import BACKEND, FAST, Expect, Rig
 

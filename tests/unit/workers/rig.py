@@ -10,15 +10,12 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from semiont_jobs import (
-    Event,
     InMemoryContentFetcher,
     InMemoryEventBus,
     InMemoryJobStore,
     Job,
     JobId,
-    JobMetadata,
     JobQueue,
-    JobType,
     PendingJob,
     ResourceId,
     RetryPolicy,
@@ -28,6 +25,8 @@ from semiont_jobs import (
 )
 from semiont_jobs.application.workers import BackendSettings
 from semiont_jobs.codec import format_time
+from semiont_jobs.domain import JobMetadata, JobType
+from semiont_jobs.ports import Event
 from tests.support.events import Recorder
 
 PUBLIC_URL = "https://kb.example.org"

@@ -20,7 +20,6 @@ from semiont_jobs import (
     HighlightDetectionParams,
     HighlightDetectionResult,
     InferenceError,
-    JobType,
     ResourceId,
     ScriptedInferenceClient,
     TagDetectionParams,
@@ -35,6 +34,7 @@ from semiont_jobs.application.workers import (
     ReferenceAnnotationWorker,
     TagAnnotationWorker,
 )
+from semiont_jobs.domain import JobType
 from tests.unit.workers.rig import (
     BACKEND,
     FAST,
