@@ -73,26 +73,26 @@ def _resource(container: containers.Container, port: str) -> providers.Resource[
 
 @contextlib.asynccontextmanager
 async def lifespan(container: containers.Container, ports: Sequence[str] = PORTS) -> AsyncIterator[None]:
-    """Open every adapter ``container`` has built, run the body, close them in reverse order.
+    """Open every adapter ``container`` has built, in ``ports`` order, run the body, close them.
 
-    An adapter that another lifespan around this one opened is left to it. One first
-    built inside the body was never opened; it is closed on exit all the same, as are
-    the adapters left unopened because opening an earlier one failed.
+    On exit, also when the body or an opening raised, every built adapter is closed
+    once, in reverse order: those this lifespan opened, those built inside the body
+    (never opened), those left unopened after an opening failed. An adapter that a
+    lifespan around this one opened is left to it.
     """
     tried: set[str] = set()
-    async with contextlib.AsyncExitStack() as stack:
-        stack.push_async_callback(_close_unopened, container, ports, tried)
+    try:
         for port in ports:
             resource = _resource(container, port)
             if is_built(container, port) and not resource.initialized:
                 tried.add(port)
                 await resource.init()  # type: ignore[misc]
-                stack.push_async_callback(_shut_down, resource)
         yield
-
-
-async def _close_unopened(container: containers.Container, ports: Sequence[str], tried: set[str]) -> None:
-    async with contextlib.AsyncExitStack() as stack:
-        for port in ports:
-            if port not in tried and is_built(container, port) and not _resource(container, port).initialized:
-                stack.push_async_callback(_close, getattr(container, port)())
+    finally:
+        async with contextlib.AsyncExitStack() as stack:
+            for port in ports:
+                resource = _resource(container, port)
+                if port in tried and resource.initialized:
+                    stack.push_async_callback(_shut_down, resource)
+                elif port not in tried and is_built(container, port) and not resource.initialized:
+                    stack.push_async_callback(_close, getattr(container, port)())

@@ -96,3 +96,50 @@ async def test_http_unreachable_backend_is_a_content_error() -> None:
 def test_http_needs_a_url() -> None:
     with pytest.raises(ConfigurationError, match=r"content\.url"):
         HttpContentFetcher("")
+
+
+class _KeepAliveBackend(BaseHTTPRequestHandler):
+    """Serves every resource over HTTP/1.1 keep-alive and counts the connections it accepted."""
+
+    protocol_version = "HTTP/1.1"
+    connections = 0
+
+    def setup(self) -> None:
+        type(self).connections += 1
+        super().setup()
+
+    def do_GET(self) -> None:
+        body = self.path.encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def keep_alive_url() -> Iterator[str]:
+    _KeepAliveBackend.connections = 0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _KeepAliveBackend)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api"
+    server.shutdown()
+    server.server_close()
+
+
+async def test_http_fetches_share_one_client_until_close(keep_alive_url: str) -> None:
+    fetcher = HttpContentFetcher(keep_alive_url, "tok")
+    await fetcher.open()
+    try:
+        for name in ("a", "b", "c", "d"):
+            assert await fetcher.fetch(ResourceId(name)) == f"/api/resources/{name}".encode()
+        assert _KeepAliveBackend.connections == 1
+    finally:
+        await fetcher.close()
+    assert await fetcher.fetch(ResourceId("e")) == b"/api/resources/e"
+    assert _KeepAliveBackend.connections == 2, "close() must release the connection"
+    await fetcher.close()
+    await fetcher.close()
