@@ -40,6 +40,13 @@ def remember(built: dict[str, object], port: str, adapter: T) -> T:
     return adapter
 
 
+def port(
+    built: providers.Provider[dict[str, object]], name: str, adapters: providers.Provider[T]
+) -> providers.Provider[T]:
+    """The provider of port ``name``: the adapter ``adapters`` selects, noted in ``built`` when handed out."""
+    return providers.Callable(remember, built, name, adapters)
+
+
 def is_built(container: containers.Container, port: str) -> bool:
     """Whether the container has built ``port``'s adapter, or was given one by an override."""
     provider: providers.Provider[Any] = getattr(container, port)

@@ -88,8 +88,7 @@ class Container(containers.DeclarativeContainer):
     postgres_job_store: providers.Provider[JobStore] = providers.Singleton(
         deferred_adapters.postgres_job_store, dsn=config.job_store.dsn, schema=config.job_store.schema
     )
-    job_store: providers.Provider[JobStore] = providers.Callable(
-        adapter_lifespan.remember,
+    job_store: providers.Provider[JobStore] = adapter_lifespan.port(
         built_adapters,
         "job_store",
         providers.Selector(
@@ -113,8 +112,7 @@ class Container(containers.DeclarativeContainer):
         schema=config.job_store.schema,
         clock=clock,
     )
-    event_bus: providers.Provider[EventBus] = providers.Callable(
-        adapter_lifespan.remember,
+    event_bus: providers.Provider[EventBus] = adapter_lifespan.port(
         built_adapters,
         "event_bus",
         providers.Selector(
@@ -141,8 +139,7 @@ class Container(containers.DeclarativeContainer):
     openai_inference_client: providers.Provider[InferenceClient] = providers.Singleton(
         deferred_adapters.openai_inference_client, **_inference_settings
     )
-    inference_client: providers.Provider[InferenceClient] = providers.Callable(
-        adapter_lifespan.remember,
+    inference_client: providers.Provider[InferenceClient] = adapter_lifespan.port(
         built_adapters,
         "inference_client",
         providers.Selector(
@@ -161,8 +158,7 @@ class Container(containers.DeclarativeContainer):
     http_content_fetcher: providers.Provider[ContentFetcher] = providers.Singleton(
         deferred_adapters.http_content_fetcher, base_url=config.content.url, token=config.content.token
     )
-    content_fetcher: providers.Provider[ContentFetcher] = providers.Callable(
-        adapter_lifespan.remember,
+    content_fetcher: providers.Provider[ContentFetcher] = adapter_lifespan.port(
         built_adapters,
         "content_fetcher",
         providers.Selector(

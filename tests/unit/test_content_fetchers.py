@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -62,14 +63,23 @@ class _Backend(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def backend_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Backend)
+@contextlib.contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free 127.0.0.1 port; yields ``http://127.0.0.1:<port>``."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/api/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def backend_url() -> Iterator[str]:
+    with serving(_Backend) as url:
+        yield f"{url}/api/"
 
 
 async def test_http_fetch_sends_the_bearer_token(backend_url: str) -> None:
@@ -122,12 +132,8 @@ class _KeepAliveBackend(BaseHTTPRequestHandler):
 @pytest.fixture
 def keep_alive_url() -> Iterator[str]:
     _KeepAliveBackend.connections = 0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _KeepAliveBackend)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/api"
-    server.shutdown()
-    server.server_close()
+    with serving(_KeepAliveBackend) as url:
+        yield f"{url}/api"
 
 
 async def test_http_fetches_share_one_client_until_close(keep_alive_url: str) -> None:

@@ -30,7 +30,8 @@ def test_building_the_default_container_loads_none_of_them() -> None:
         "from semiont_jobs import Container\n"
         "container = Container()\n"
         "container.config.workers.public_url.from_value('http://localhost:4000')\n"
-        "container.job_queue(); container.workers(); container.content_fetcher(); container.inference_client()"
+        "container.job_queue(); container.workers()\n"
+        "container.content_fetcher(); container.inference_client()"
     )
     assert loaded_after(code) == []
 

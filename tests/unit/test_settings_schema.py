@@ -34,7 +34,9 @@ TEXT_FOR_TYPE: dict[type, tuple[str, Any]] = {
 
 def test_default_config_holds_exactly_the_schema_defaults() -> None:
     flattened = {
-        f"{section}.{name}": value for section, values in DEFAULT_CONFIG.items() for name, value in values.items()
+        f"{section}.{name}": value
+        for section, values in DEFAULT_CONFIG.items()
+        for name, value in values.items()
     }
     assert flattened == {setting.key: setting.default for setting in SETTINGS}
     assert Container().config() == DEFAULT_CONFIG
