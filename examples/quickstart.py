@@ -5,6 +5,7 @@ import tempfile
 from typing import Any
 
 from semiont_jobs import (
+    AnalysisProgress,
     Container,
     HighlightDetectionParams,
     HighlightDetectionResult,
@@ -15,7 +16,6 @@ from semiont_jobs import (
     UserId,
     job_to_dict,
 )
-from semiont_jobs.domain import AnalysisProgress
 
 
 class WordCountWorker(JobWorker):

@@ -35,6 +35,12 @@ from semiont_jobs.domain.params import (
     HighlightDetectionParams,
     TagDetectionParams,
 )
+from semiont_jobs.domain.progress import (
+    AnalysisProgress,
+    DetectionProgress,
+    TagDetectionProgress,
+    YieldProgress,
+)
 from semiont_jobs.domain.results import (
     AssessmentDetectionResult,
     CommentDetectionResult,
@@ -75,7 +81,11 @@ __all__ = [
     "Job",
     "PendingJob",
     "RunningJob",
-    # the six job types
+    # the six job types: params, progress reports, results
+    "AnalysisProgress",
+    "DetectionProgress",
+    "TagDetectionProgress",
+    "YieldProgress",
     "AssessmentDetectionParams",
     "AssessmentDetectionResult",
     "CommentDetectionParams",

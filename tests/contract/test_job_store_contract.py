@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from semiont_jobs import (
+    AnalysisProgress,
     CompleteJob,
     FailedJob,
     HighlightDetectionResult,
@@ -21,7 +22,7 @@ from semiont_jobs import (
     RunningJob,
     UserId,
 )
-from semiont_jobs.domain import AnalysisProgress, JobQuery
+from semiont_jobs.domain import JobQuery
 from semiont_jobs.domain.jobs import LOST_WORKER_ERROR
 from semiont_jobs.ports import JobStateConflictError, LeaseLostError
 from tests.contract.conftest import JOB_STORE_ADAPTERS

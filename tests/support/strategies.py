@@ -8,11 +8,13 @@ from typing import Any
 from hypothesis import strategies as st
 
 from semiont_jobs import (
+    AnalysisProgress,
     AssessmentDetectionParams,
     AssessmentDetectionResult,
     CommentDetectionParams,
     CommentDetectionResult,
     DetectionParams,
+    DetectionProgress,
     DetectionResult,
     GenerationParams,
     GenerationResult,
@@ -21,19 +23,12 @@ from semiont_jobs import (
     Job,
     PendingJob,
     TagDetectionParams,
+    TagDetectionProgress,
     TagDetectionResult,
     UserId,
-)
-from semiont_jobs.domain import (
-    AnalysisProgress,
-    DetectionProgress,
-    GenerationContext,
-    JobMetadata,
-    JobType,
-    SourceContext,
-    TagDetectionProgress,
     YieldProgress,
 )
+from semiont_jobs.domain import GenerationContext, JobMetadata, JobType, SourceContext
 
 text = st.text(max_size=30)
 ids = st.from_regex(r"[A-Za-z0-9._:-]{1,40}", fullmatch=True).filter(lambda s: s not in (".", ".."))

@@ -8,6 +8,7 @@ import attrs
 import pytest
 
 from semiont_jobs import (
+    AnalysisProgress,
     CancelledJob,
     CommentDetectionParams,
     CompleteJob,
@@ -17,7 +18,7 @@ from semiont_jobs import (
     ResourceId,
     RunningJob,
 )
-from semiont_jobs.domain import AnalysisProgress, DomainError, IllegalTransitionError, JobMetadata
+from semiont_jobs.domain import DomainError, IllegalTransitionError, JobMetadata
 from semiont_jobs.domain.jobs import LOST_WORKER_ERROR
 from tests.support.factories import BASE_TIME, pending
 

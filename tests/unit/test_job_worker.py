@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from semiont_jobs import (
+    AnalysisProgress,
     CancelledJob,
     CompleteJob,
     FailedJob,
@@ -25,7 +26,6 @@ from semiont_jobs import (
     WorkerSettings,
 )
 from semiont_jobs.application.job_context import JobIdFilter
-from semiont_jobs.domain import AnalysisProgress
 from tests.support.factories import pending
 from tests.support.workers import RecordingWorker
 
