@@ -22,10 +22,10 @@ ENV_PREFIX: Final = "SEMIONT_JOBS_"
 
 @attrs.frozen
 class Setting:
-    """One configuration key: ``section.name``, its default and type, and the names it may take.
+    """One configuration key: ``section.name``, its default and type, whether it is secret.
 
-    A setting with ``choices`` selects an adapter; unset (``None``) it follows another
-    setting, which only a setting whose default is ``None`` may be.
+    A setting with ``choices`` selects an adapter by name; left unset (``None``, allowed
+    only where that is the default) it follows another setting.
     """
 
     key: str

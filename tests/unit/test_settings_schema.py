@@ -125,3 +125,14 @@ def test_the_readme_configuration_table_names_every_setting() -> None:
     table = text[text.index("| key | default | meaning |") :].split("\n\n", 1)[0]
     named = set(re.findall(r"`([a-z_]+\.[a-z_]+)`", table))
     assert named == {setting.key for setting in SETTINGS}
+
+
+def test_file_values_given_as_text_are_typed_by_the_schema(tmp_path: Path) -> None:
+    toml = tmp_path / "semiont-jobs.toml"
+    toml.write_text('[workers]\nconcurrency = "4"\n[job_store]\nfsync = "no"\n')
+    config = settings.resolve({}, env={}, config_file=toml)
+    assert config["workers"]["concurrency"] == 4 and config["job_store"]["fsync"] is False
+    toml.write_text('[workers]\nconcurrency = "many"\n')
+    with pytest.raises(ConfigurationError) as error:
+        settings.resolve({}, env={}, config_file=toml)
+    assert error.value.setting == "workers.concurrency" and str(toml) in str(error.value)

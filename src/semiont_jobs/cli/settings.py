@@ -52,6 +52,10 @@ def resolve(
         path = Path(DEFAULT_FILE)
     if path is not None:
         _merge(config, read_file(path))
+        for setting in SETTINGS:
+            section = config.get(setting.section)
+            if isinstance(section, dict) and setting.name in section:
+                section[setting.name] = setting.coerce(section[setting.name], str(path))
     for setting in SETTINGS:
         if setting.env_var in env and env[setting.env_var] != "":
             _set(config, setting.key, setting.coerce(env[setting.env_var], setting.env_var))
