@@ -19,7 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from semiont_jobs import Event, FilesystemEventBus
+from semiont_jobs import FilesystemEventBus
+from semiont_jobs.ports import Event
 
 REPEATS = 3
 EVENTS = 2000

@@ -26,13 +26,13 @@ from semiont_jobs import (
     HighlightDetectionParams,
     InMemoryJobStore,
     JobId,
-    JobMetadata,
     JobStore,
     PendingJob,
     ResourceId,
     UserId,
     job_to_json,
 )
+from semiont_jobs.domain import JobMetadata
 
 LEASE = timedelta(seconds=60)
 StoreFactory = Callable[[Path], JobStore]

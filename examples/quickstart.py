@@ -45,21 +45,19 @@ async def main(data_dir: str) -> None:
     container = Container()
     container.config.job_store.data_dir.from_value(data_dir)
     queue = container.job_queue()
-    await queue.open()
-    user = JobUser(user_id=UserId("ada"), user_name="Ada", user_domain="example.org")
-    params = HighlightDetectionParams(resource_id=ResourceId("doc-1"))
+    async with container.lifespan():  # opens the store and bus the queue uses, closes them after
+        user = JobUser(user_id=UserId("ada"), user_name="Ada", user_domain="example.org")
+        params = HighlightDetectionParams(resource_id=ResourceId("doc-1"))
 
-    first = await queue.enqueue(params, user)
-    await JobWorker(queue, {"highlight-annotation": count_words}).run_until_idle()
-    second = await queue.enqueue(params, user)
-    await WordCountWorker(queue).run_until_idle()
+        first = await queue.enqueue(params, user)
+        await JobWorker(queue, {"highlight-annotation": count_words}).run_until_idle()
+        second = await queue.enqueue(params, user)
+        await WordCountWorker(queue).run_until_idle()
 
-    for job_id in (first.id, second.id):
-        done = await queue.get_job(job_id)
-        print(job_to_dict(done) if done else "job vanished")
-    print(await queue.get_stats())
-    await queue.close()
-    await container.event_bus().close()
+        for job_id in (first.id, second.id):
+            done = await queue.get_job(job_id)
+            print(job_to_dict(done) if done else "job vanished")
+        print(await queue.get_stats())
 
 
 with tempfile.TemporaryDirectory() as scratch:

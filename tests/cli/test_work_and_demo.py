@@ -53,6 +53,23 @@ def test_sigterm_hands_back_a_job_that_outlives_the_grace(cli: Cli, slow_model: 
 
 
 @pytest.mark.slow
+def test_workers_stop_grace_is_the_default_grace(cli: Cli, slow_model: SlowModel) -> None:
+    use_model(cli, slow_model)
+    cli.env["SEMIONT_JOBS_WORKERS_STOP_GRACE"] = "0.5"
+    job_id = cli.run("enqueue", "highlight-annotation", "--resource", "doc-1").stdout.strip()
+    worker = cli.popen("work", "--type", "highlight-annotation")
+    try:
+        assert slow_model.request_seen.wait(20), "the worker never called the model"
+        worker.send_signal(signal.SIGTERM)
+        _, stderr = worker.communicate(timeout=20)
+    finally:
+        worker.kill()
+    assert worker.returncode == 0, stderr
+    assert "for up to 0.5 s" in stderr and "handed back" in stderr
+    assert cli.files("pending") == [f"{job_id}.json"]
+
+
+@pytest.mark.slow
 def test_sigterm_lets_a_job_finish_within_the_grace(cli: Cli, slow_model: SlowModel) -> None:
     slow_model.delay = 1.5
     use_model(cli, slow_model)

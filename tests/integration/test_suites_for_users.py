@@ -25,7 +25,8 @@ USER_PROJECT = '''
 import pytest
 import pytest_asyncio
 
-from semiont_jobs import ContentError, InMemoryJobStore, JobQuery, ResourceNotFoundError
+from semiont_jobs import ContentError, InMemoryJobStore, ResourceNotFoundError
+from semiont_jobs.domain import JobQuery
 from semiont_jobs.testing import ContentFetcherContract, JobStoreContract
 
 

@@ -16,22 +16,19 @@ from semiont_jobs import (
     DetectionParams,
     DetectionProgress,
     DetectionResult,
-    GenerationContext,
     GenerationParams,
     GenerationResult,
     HighlightDetectionParams,
     HighlightDetectionResult,
     Job,
-    JobMetadata,
-    JobType,
     PendingJob,
-    SourceContext,
     TagDetectionParams,
     TagDetectionProgress,
     TagDetectionResult,
     UserId,
     YieldProgress,
 )
+from semiont_jobs.domain import GenerationContext, JobMetadata, JobType, SourceContext
 
 text = st.text(max_size=30)
 ids = st.from_regex(r"[A-Za-z0-9._:-]{1,40}", fullmatch=True).filter(lambda s: s not in (".", ".."))

@@ -11,18 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from semiont_jobs import (
-    JOB_TYPES,
     CompleteJob,
     FailedJob,
     InvalidJobError,
     Job,
-    JobType,
     RunningJob,
     job_from_dict,
     job_from_json,
     job_to_dict,
     job_to_json,
 )
+from semiont_jobs.domain import JOB_TYPES, JobType
 from tests.support.strategies import jobs
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reference_jobs"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -62,14 +63,23 @@ class _Backend(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def backend_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Backend)
+@contextlib.contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free 127.0.0.1 port; yields ``http://127.0.0.1:<port>``."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/api/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def backend_url() -> Iterator[str]:
+    with serving(_Backend) as url:
+        yield f"{url}/api/"
 
 
 async def test_http_fetch_sends_the_bearer_token(backend_url: str) -> None:
@@ -96,3 +106,46 @@ async def test_http_unreachable_backend_is_a_content_error() -> None:
 def test_http_needs_a_url() -> None:
     with pytest.raises(ConfigurationError, match=r"content\.url"):
         HttpContentFetcher("")
+
+
+class _KeepAliveBackend(BaseHTTPRequestHandler):
+    """Serves every resource over HTTP/1.1 keep-alive and counts the connections it accepted."""
+
+    protocol_version = "HTTP/1.1"
+    connections = 0
+
+    def setup(self) -> None:
+        type(self).connections += 1
+        super().setup()
+
+    def do_GET(self) -> None:
+        body = self.path.encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def keep_alive_url() -> Iterator[str]:
+    _KeepAliveBackend.connections = 0
+    with serving(_KeepAliveBackend) as url:
+        yield f"{url}/api"
+
+
+async def test_http_fetches_share_one_client_until_close(keep_alive_url: str) -> None:
+    fetcher = HttpContentFetcher(keep_alive_url, "tok")
+    await fetcher.open()
+    try:
+        for name in ("a", "b", "c", "d"):
+            assert await fetcher.fetch(ResourceId(name)) == f"/api/resources/{name}".encode()
+        assert _KeepAliveBackend.connections == 1
+    finally:
+        await fetcher.close()
+    assert await fetcher.fetch(ResourceId("e")) == b"/api/resources/e"
+    assert _KeepAliveBackend.connections == 2, "close() must release the connection"
+    await fetcher.close()
+    await fetcher.close()

@@ -12,15 +12,13 @@ from semiont_jobs import (
     CancelledJob,
     CommentDetectionParams,
     CompleteJob,
-    DomainError,
     FailedJob,
     HighlightDetectionResult,
-    IllegalTransitionError,
-    JobMetadata,
     PendingJob,
     ResourceId,
     RunningJob,
 )
+from semiont_jobs.domain import DomainError, IllegalTransitionError, JobMetadata
 from semiont_jobs.domain.jobs import LOST_WORKER_ERROR
 from semiont_jobs.testing.jobs import BASE_TIME, pending
 

@@ -19,13 +19,13 @@ from semiont_jobs import (
     InvalidJobIdError,
     Job,
     JobId,
-    JobQuery,
-    LeaseLostError,
     RunningJob,
     job_from_json,
     job_to_json,
 )
 from semiont_jobs.adapters.filesystem.jobs.job_files import JobFiles
+from semiont_jobs.domain import JobQuery
+from semiont_jobs.ports import LeaseLostError
 from semiont_jobs.testing.jobs import pending
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reference_jobs"

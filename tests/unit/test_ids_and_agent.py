@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from semiont_jobs import InvalidJobIdError, JobUser, UserId, job_agent, user_agent, validate_job_id
+from semiont_jobs import InvalidJobIdError, JobUser, UserId
 from semiont_jobs.codec import unstructure
+from semiont_jobs.domain import job_agent, user_agent, validate_job_id
 from semiont_jobs.testing.jobs import pending
 
 

@@ -18,7 +18,6 @@ from semiont_jobs import (
     HighlightDetectionResult,
     InMemoryJobStore,
     JobCancelledError,
-    JobIdFilter,
     JobQueue,
     JobWorker,
     PendingJob,
@@ -26,6 +25,7 @@ from semiont_jobs import (
     RunningJob,
     WorkerSettings,
 )
+from semiont_jobs.application.job_logging import JobIdFilter
 from semiont_jobs.testing.jobs import pending
 from tests.support.workers import RecordingWorker
 

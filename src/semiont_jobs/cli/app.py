@@ -20,6 +20,7 @@ from semiont_jobs.cli.work import work_command
 from semiont_jobs.codec import job_to_dict
 from semiont_jobs.domain.ids import UserId
 from semiont_jobs.domain.vocabulary import JOB_STATUSES, JOB_TYPES
+from semiont_jobs.settings_schema import choices
 
 console = render.make_console()
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
@@ -28,7 +29,7 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON f
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="TOML configuration file.")
 @click.option("--data-dir", help="Data directory (job_store.data_dir).")
-@click.option("--store", type=click.Choice(["memory", "filesystem", "postgres"]), help="job_store.backend")
+@click.option("--store", type=click.Choice(choices("job_store.backend")), help="job_store.backend")
 @click.option("--dsn", help="PostgreSQL DSN (job_store.dsn).")
 @click.pass_context
 def cli(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from semiont_jobs.adapters.postgres import migrate
 from semiont_jobs.cli.runtime import Runtime, run
 
 
@@ -24,5 +23,7 @@ def migrate_command(runtime: Runtime, /, schema: str | None) -> None:
         raise click.ClickException(
             "configuration job_store.dsn: give --dsn or set SEMIONT_JOBS_JOB_STORE_DSN"
         )
+    from semiont_jobs.adapters.postgres import migrate  # psycopg only when this command runs
+
     applied = run(migrate(dsn, schema=schema or store.get("schema") or "public"))
     click.echo(f"applied migrations {applied}" if applied else "schema is up to date")

@@ -141,8 +141,8 @@ async def run_demo(runtime: Runtime, console: Console, resources: Path) -> None:
         providers.Object(ScriptedInferenceClient(demo_script.reply_to))
     )
     queue: JobQueue = container.job_queue()
-    await queue.open()
-    try:
+    workers = list(container.workers())
+    async with container.lifespan():
         backend = DemoBackend(container.event_bus(), resources)
         await backend.attach()
         console.rule("semiont-jobs demo")
@@ -153,7 +153,6 @@ async def run_demo(runtime: Runtime, console: Console, resources: Path) -> None:
         jobs = [await queue.enqueue(params, USER) for params in demo_jobs(public_url)]
         for job in jobs:
             console.print(f"enqueued {job.id}  {job.type}")
-        workers = list(container.workers())
         runners = asyncio.gather(*(worker.run_until_idle() for worker in workers))
         await watch_jobs(queue, console, None, 0.1)
         await runners
@@ -168,8 +167,6 @@ async def run_demo(runtime: Runtime, console: Console, resources: Path) -> None:
         final = [await queue.get_job(job.id) for job in jobs]
         console.print(render.jobs_table([job for job in final if job is not None]))
         console.print(render.stats_table(await queue.get_stats()))
-    finally:
-        await runtime.close(queue)
 
 
 @click.command("demo")

@@ -72,7 +72,7 @@ async def _print(
             f"the configured event bus ({type(bus).__name__}) keeps no log; "
             "use event_bus.backend = 'filesystem'"
         )
-    try:
+    async with runtime.container.lifespan():
         return await print_events(
             bus,
             out=sys.stdout,
@@ -82,8 +82,6 @@ async def _print(
             consumer=consumer,
             as_json=as_json,
         )
-    finally:
-        await bus.close()
 
 
 @click.command("events")

@@ -12,8 +12,9 @@ import click
 
 from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.cli import settings
-from semiont_jobs.container import Container, check_config
+from semiont_jobs.container import Container
 from semiont_jobs.domain.errors import SemiontJobsError
+from semiont_jobs.settings_schema import check_config
 
 T = TypeVar("T")
 
@@ -42,19 +43,6 @@ class Runtime:
             self._container = container
         return self._container
 
-    async def close(self, queue: JobQueue) -> None:
-        """Close the queue's store and its event bus."""
-        try:
-            await queue.close()
-        finally:
-            if queue.event_bus is not None:
-                await queue.event_bus.close()
-
-    async def open_queue(self) -> JobQueue:
-        queue = self.container.job_queue()
-        await queue.open()
-        return queue
-
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run ``coroutine``; our errors end the command with a one-line reason and exit code 2."""
@@ -65,9 +53,7 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 async def with_queue(runtime: Runtime, action: Callable[[JobQueue], Awaitable[T]]) -> T:
-    """Open the configured queue, run ``action`` on it, close it."""
-    queue = await runtime.open_queue()
-    try:
+    """Run ``action`` on the configured queue within the container's lifespan."""
+    queue = runtime.container.job_queue()
+    async with runtime.container.lifespan():
         return await action(queue)
-    finally:
-        await runtime.close(queue)

@@ -10,65 +10,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-import attrs
-
-from semiont_jobs.container import DEFAULT_CONFIG
 from semiont_jobs.ports.errors import ConfigurationError
+from semiont_jobs.settings_schema import BY_KEY, ENV_PREFIX, SETTINGS, default_config
 
-ENV_PREFIX: Final = "SEMIONT_JOBS_"
 DEFAULT_FILE: Final = "semiont-jobs.toml"
-
-
-@attrs.frozen
-class Setting:
-    """One configuration key the command knows: its dotted name, type and whether it is secret."""
-
-    key: str
-    type: type = str
-    secret: bool = False
-    help: str = ""
-
-    @property
-    def env_var(self) -> str:
-        return ENV_PREFIX + self.key.replace(".", "_").upper()
-
-
-SETTINGS: Final[tuple[Setting, ...]] = (
-    Setting("job_store.backend", help="memory | filesystem | postgres"),
-    Setting("job_store.data_dir", help="data directory of the filesystem store"),
-    Setting("job_store.dsn", secret=True, help="PostgreSQL connection string"),
-    Setting("job_store.schema", help="PostgreSQL schema (default public)"),
-    Setting("event_bus.backend", help="memory | filesystem | postgres (default: follows job_store)"),
-    Setting("event_bus.data_dir"),
-    Setting("event_bus.dsn", secret=True),
-    Setting("inference.provider", help="anthropic | openai | scripted"),
-    Setting("inference.model"),
-    Setting("inference.api_key", secret=True),
-    Setting("inference.base_url"),
-    Setting("inference.timeout", float),
-    Setting("inference.max_retries", int),
-    Setting("content.backend", help="directory | http | memory"),
-    Setting("content.dir", help="resource directory (default <data_dir>/resources)"),
-    Setting("content.url", help="Semiont backend URL for the http content backend"),
-    Setting("content.token", secret=True),
-    Setting("workers.public_url", help="the backend's public URL used in annotation ids"),
-    Setting("workers.concurrency", int),
-    Setting("workers.stop_grace", float),
-    Setting("workers.generation_timeout", float),
-    Setting("workers.offset_unit", help="code-point (W3C, default) | utf-16 (JavaScript string offsets)"),
-)
-_BY_KEY: Final = {setting.key: setting for setting in SETTINGS}
-
-
-def _coerce(setting: Setting, value: Any, source: str) -> Any:
-    if setting.type is str or not isinstance(value, str):
-        return value
-    try:
-        return setting.type(value)
-    except ValueError:
-        raise ConfigurationError(
-            setting.key, f"{value!r} from {source} is not a valid {setting.type.__name__}"
-        ) from None
 
 
 def _set(config: dict[str, Any], key: str, value: Any) -> None:
@@ -101,18 +46,22 @@ def resolve(
 ) -> dict[str, Any]:
     """The effective configuration: ``flags`` over ``SEMIONT_JOBS_*`` over the file over defaults."""
     env = os.environ if env is None else env
-    config = copy.deepcopy(DEFAULT_CONFIG)
+    config = default_config()
     path = config_file or (Path(env[ENV_PREFIX + "CONFIG"]) if ENV_PREFIX + "CONFIG" in env else None)
     if path is None and Path(DEFAULT_FILE).is_file():
         path = Path(DEFAULT_FILE)
     if path is not None:
         _merge(config, read_file(path))
+        for setting in SETTINGS:
+            section = config.get(setting.section)
+            if isinstance(section, dict) and setting.name in section:
+                section[setting.name] = setting.coerce(section[setting.name], str(path))
     for setting in SETTINGS:
         if setting.env_var in env and env[setting.env_var] != "":
-            _set(config, setting.key, _coerce(setting, env[setting.env_var], setting.env_var))
+            _set(config, setting.key, setting.coerce(env[setting.env_var], setting.env_var))
     for key, value in flags.items():
         if value is not None:
-            _set(config, key, _coerce(_BY_KEY[key], value, "--flag") if key in _BY_KEY else value)
+            _set(config, key, BY_KEY[key].coerce(value, "--flag") if key in BY_KEY else value)
     return config
 
 
@@ -124,7 +73,7 @@ def masked(config: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``config`` safe to print: secrets replaced, passwords cut out of DSNs."""
     result: dict[str, Any] = copy.deepcopy(dict(config))
     for setting in SETTINGS:
-        section, _, name = setting.key.partition(".")
+        section, name = setting.section, setting.name
         value = result.get(section, {}).get(name)
         if setting.secret and value:
             if "://" in str(value) or "password" in str(value):

@@ -34,13 +34,12 @@ def select_workers(workers: list[JobWorker], types: tuple[str, ...]) -> list[Job
     return [worker for worker in workers if worker.types is None or worker.types & set(types)]
 
 
-async def run_workers(runtime: Runtime, types: tuple[str, ...], grace: float) -> None:
-    """Run the selected workers until SIGINT or SIGTERM, then stop them within ``grace``."""
-    queue = await runtime.open_queue()
-    inference: object = None
-    try:
-        workers = select_workers(list(runtime.container.workers()), types)
-        inference = runtime.container.inference_client()
+async def run_workers(runtime: Runtime, types: tuple[str, ...]) -> None:
+    """Run the selected workers until SIGINT or SIGTERM, then stop them within ``workers.stop_grace``."""
+    container = runtime.container
+    workers = select_workers(list(container.workers()), types)
+    grace = runtime.config["workers"]["stop_grace"]
+    async with container.lifespan():
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -53,15 +52,10 @@ async def run_workers(runtime: Runtime, types: tuple[str, ...], grace: float) ->
             stop_wait.cancel()
             for task in done:
                 task.result()
-        log.info("stopping: letting running jobs finish for up to %.0f s", grace)
-        await asyncio.gather(*(worker.stop(grace) for worker in workers))
+        log.info("stopping: letting running jobs finish for up to %g s", grace)
+        await asyncio.gather(*(worker.stop() for worker in workers))
         await asyncio.gather(*tasks)
         log.info("stopped")
-    finally:
-        close_client = getattr(inference, "aclose", None)
-        if close_client is not None:
-            await close_client()
-        await runtime.close(queue)
 
 
 @click.command("work")
@@ -70,14 +64,15 @@ async def run_workers(runtime: Runtime, types: tuple[str, ...], grace: float) ->
 @click.option(
     "--grace",
     type=click.FloatRange(min=0),
-    default=60.0,
-    show_default=True,
-    help="Seconds running jobs get to finish after SIGINT/SIGTERM before they are handed back.",
+    help="Seconds running jobs get to finish after SIGINT/SIGTERM before they are handed back "
+    "(workers.stop_grace, default 60).",
 )
 @click.pass_obj
-def work_command(runtime: Runtime, types: tuple[str, ...], concurrency: int | None, grace: float) -> None:
+def work_command(
+    runtime: Runtime, types: tuple[str, ...], concurrency: int | None, grace: float | None
+) -> None:
     """Run the annotation workers until SIGINT or SIGTERM."""
     configure_logging()
-    if concurrency is not None:
-        runtime.flags["workers.concurrency"] = concurrency
-    run(run_workers(runtime, types, grace))
+    runtime.flags["workers.concurrency"] = concurrency
+    runtime.flags["workers.stop_grace"] = grace
+    run(run_workers(runtime, types))

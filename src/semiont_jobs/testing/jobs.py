@@ -5,15 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from semiont_jobs import (
-    HighlightDetectionParams,
-    JobId,
-    JobMetadata,
-    JobType,
-    PendingJob,
-    ResourceId,
-    UserId,
-)
+from semiont_jobs import HighlightDetectionParams, JobId, PendingJob, ResourceId, UserId
+from semiont_jobs.domain import JobMetadata, JobType
 from semiont_jobs.domain.catalog import JOB_KINDS
 from semiont_jobs.domain.params import (
     AssessmentDetectionParams,

@@ -7,7 +7,7 @@ import contextlib
 import time
 from collections.abc import Callable
 
-from semiont_jobs import Event
+from semiont_jobs.ports import Event
 
 
 class Recorder:

@@ -7,15 +7,14 @@ from typing import Any
 
 from semiont_jobs import (
     AnnotationId,
-    GenerationContext,
     GenerationParams,
     ResourceId,
     ScriptedInferenceClient,
-    SourceContext,
     WorkerSettings,
 )
 from semiont_jobs.application.handlers import GenerationHandler, semiont_worker
 from semiont_jobs.application.job_worker import JobWorker
+from semiont_jobs.domain import GenerationContext, SourceContext
 from semiont_jobs.domain.events import JsonMessage
 from semiont_jobs.ports.event_bus import Event
 from tests.unit.workers.rig import BACKEND, FAST, Expect, Rig

@@ -10,15 +10,12 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from semiont_jobs import (
-    Event,
     InMemoryContentFetcher,
     InMemoryEventBus,
     InMemoryJobStore,
     Job,
     JobId,
-    JobMetadata,
     JobQueue,
-    JobType,
     PendingJob,
     ResourceId,
     RetryPolicy,
@@ -35,7 +32,9 @@ from semiont_jobs.application.handlers import (
 )
 from semiont_jobs.application.job_worker import JobWorker
 from semiont_jobs.codec import format_time
+from semiont_jobs.domain import JobMetadata, JobType
 from semiont_jobs.domain.offsets import OffsetUnit
+from semiont_jobs.ports import Event
 from semiont_jobs.ports.content_fetcher import ContentFetcher
 from semiont_jobs.ports.event_bus import EventBus
 from semiont_jobs.ports.inference_client import InferenceClient

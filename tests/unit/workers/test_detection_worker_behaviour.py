@@ -20,7 +20,6 @@ from semiont_jobs import (
     HighlightDetectionParams,
     HighlightDetectionResult,
     InferenceError,
-    JobType,
     ResourceId,
     ScriptedInferenceClient,
     TagDetectionParams,
@@ -35,6 +34,7 @@ from semiont_jobs.application.handlers import (
     TagAnnotationHandler,
 )
 from semiont_jobs.application.job_worker import JobWorker
+from semiont_jobs.domain import JobType
 from tests.unit.workers.rig import (
     FAST,
     OTHER_TEXT,

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from semiont_jobs import (
-    CompleteJob,
-    GenerationContext,
-    GenerationResult,
-    ResourceId,
-    ScriptedInferenceClient,
-    SourceContext,
-)
+from semiont_jobs import CompleteJob, GenerationResult, ResourceId, ScriptedInferenceClient
+from semiont_jobs.domain import GenerationContext, SourceContext
 from tests.unit.workers.generation_rig import MARKDOWN, REFERENCE, Backend, gen_progress, params, worker
 from tests.unit.workers.rig import TWO_AT_ONCE, Expect, Rig, slow_responder
 

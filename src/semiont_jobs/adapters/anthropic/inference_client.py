@@ -69,9 +69,11 @@ class AnthropicInferenceClient:
     def __repr__(self) -> str:
         return f"AnthropicInferenceClient(model={self._model!r}, base_url={str(self._client.base_url)!r})"
 
-    async def aclose(self) -> None:
-        """Close the HTTP connections; the client is unusable afterwards."""
+    async def close(self) -> None:
+        """Close the HTTP connections; the client is unusable afterwards. The lifespan calls it."""
         await self._client.close()
+
+    aclose = close
 
     async def generate_text(self, prompt: str, max_tokens: int, temperature: float) -> str:
         response = await self.generate_text_with_metadata(prompt, max_tokens, temperature)

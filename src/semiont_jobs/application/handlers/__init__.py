@@ -34,7 +34,7 @@ from semiont_jobs.application.handlers.generation_prompt import (
 from semiont_jobs.application.handlers.lifecycle_events import SUBJECTS, SemiontEvents, progress_messages
 from semiont_jobs.application.handlers.reference import ReferenceAnnotationHandler
 from semiont_jobs.application.handlers.resource_request import request_resource
-from semiont_jobs.application.handlers.semiont_worker import SemiontHandler, semiont_worker
+from semiont_jobs.application.handlers.semiont_worker import SemiontHandler, semiont_worker, semiont_workers
 from semiont_jobs.application.handlers.tag import TagAnnotationHandler
 
 __all__ = [
@@ -66,5 +66,6 @@ __all__ = [
     "progress_messages",
     "request_resource",
     "semiont_worker",
+    "semiont_workers",
     "strip_code_fences",
 ]

@@ -41,3 +41,14 @@ def semiont_worker(
         [SemiontEvents(event_bus, backend), *listeners],
         name=handler.job_type,
     )
+
+
+def semiont_workers(
+    queue: JobQueue,
+    handlers: list[SemiontHandler],
+    event_bus: EventBus,
+    backend: BackendSettings,
+    settings: WorkerSettings | None = None,
+) -> list[JobWorker]:
+    """One worker runtime per handler, each publishing the Semiont lifecycle events."""
+    return [semiont_worker(queue, handler, event_bus, backend, settings) for handler in handlers]

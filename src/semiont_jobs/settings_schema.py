@@ -1,0 +1,138 @@
+"""Every setting the container reads, declared once: its key, default, type, whether it is secret.
+
+``DEFAULT_CONFIG``, the backend-name checks, the command's environment variables and
+flag types, its secret masking and its ``--store`` choices are all derived from
+``SETTINGS``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
+
+from semiont_jobs.application.handlers import DEFAULT_CREATION_TIMEOUT
+from semiont_jobs.application.worker_settings import WorkerSettings
+from semiont_jobs.domain.offsets import OFFSET_UNITS
+from semiont_jobs.ports.errors import ConfigurationError
+
+ENV_PREFIX: Final = "SEMIONT_JOBS_"
+
+
+@attrs.frozen
+class Setting:
+    """One configuration key: ``section.name``, its default and type, whether it is secret.
+
+    A setting with ``choices`` selects an adapter by name; left unset (``None``, allowed
+    only where that is the default) it follows another setting.
+    """
+
+    key: str
+    default: Any = None
+    type: type = str
+    secret: bool = False
+    choices: tuple[str, ...] = ()
+
+    @property
+    def section(self) -> str:
+        return self.key.partition(".")[0]
+
+    @property
+    def name(self) -> str:
+        return self.key.partition(".")[2]
+
+    @property
+    def env_var(self) -> str:
+        """The environment variable the command reads it from: ``SEMIONT_JOBS_<SECTION>_<NAME>``."""
+        return ENV_PREFIX + self.key.replace(".", "_").upper()
+
+    def coerce(self, value: Any, source: str) -> Any:
+        """``value`` as this setting's type when it came as text; ``source`` names where it came from."""
+        if self.type is str or not isinstance(value, str):
+            return value
+        if self.type is bool:
+            if value.strip().lower() in _BOOLEANS:
+                return _BOOLEANS[value.strip().lower()]
+        else:
+            try:
+                return self.type(value)
+            except ValueError:
+                pass
+        raise ConfigurationError(self.key, f"{value!r} from {source} is not a valid {self.type.__name__}")
+
+
+_BOOLEANS: Final = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+_WORKER_DEFAULTS: Final = WorkerSettings()
+
+SETTINGS: Final[tuple[Setting, ...]] = (
+    Setting("job_store.backend", "filesystem", choices=("memory", "filesystem", "postgres")),
+    Setting("job_store.data_dir", "./data"),
+    Setting("job_store.fsync", True, bool),
+    Setting("job_store.dsn", secret=True),
+    Setting("job_store.schema", "public"),
+    Setting("event_bus.backend", choices=("memory", "filesystem", "postgres")),
+    Setting("event_bus.data_dir"),
+    Setting("event_bus.fsync", True, bool),
+    Setting("event_bus.dsn", secret=True),
+    Setting("inference.provider", "scripted", choices=("anthropic", "openai", "scripted")),
+    Setting("inference.model"),
+    Setting("inference.api_key", secret=True),
+    Setting("inference.base_url"),
+    Setting("inference.timeout", type=float),
+    Setting("inference.max_retries", type=int),
+    Setting("content.backend", choices=("directory", "http", "memory")),
+    Setting("content.dir"),
+    Setting("content.url"),
+    Setting("content.token", secret=True),
+    Setting("workers.public_url", ""),
+    Setting("workers.concurrency", _WORKER_DEFAULTS.concurrency, int),
+    Setting("workers.stop_grace", _WORKER_DEFAULTS.stop_grace, float),
+    Setting("workers.generation_timeout", DEFAULT_CREATION_TIMEOUT, float),
+    Setting("workers.offset_unit", "code-point", choices=OFFSET_UNITS),
+)
+BY_KEY: Final = {setting.key: setting for setting in SETTINGS}
+
+
+def _defaults() -> dict[str, Any]:
+    config: dict[str, Any] = {}
+    for setting in SETTINGS:
+        config.setdefault(setting.section, {})[setting.name] = setting.default
+    return config
+
+
+DEFAULT_CONFIG: Final[dict[str, Any]] = _defaults()
+"""Settings every container starts from; ``config.from_dict`` overrides any of them.
+
+``event_bus.backend`` unset follows ``job_store.backend`` when a bus of that name
+exists (else ``memory``); ``event_bus.data_dir`` unset is ``job_store.data_dir``.
+``content.backend`` unset is ``memory`` beside the memory store and ``directory``
+otherwise, reading ``content.dir`` (default ``<job_store.data_dir>/resources``).
+"""
+
+
+def choices(key: str) -> tuple[str, ...]:
+    """The names the setting ``key`` may take (``()`` for a free-form setting)."""
+    return BY_KEY[key].choices
+
+
+def default_config() -> dict[str, Any]:
+    """A fresh, deep copy of ``DEFAULT_CONFIG`` to change."""
+    return copy.deepcopy(DEFAULT_CONFIG)
+
+
+def check_config(config: Mapping[str, Any]) -> None:
+    """Raise ``ConfigurationError`` for a backend or provider name no adapter answers to, or another
+    setting's value outside its choices; a setting left out of ``config`` takes its default."""
+    for setting in SETTINGS:
+        if not setting.choices:
+            continue
+        value = (config.get(setting.section) or {}).get(setting.name, setting.default)
+        if value is None and setting.default is None:
+            continue
+        if value not in setting.choices:
+            names = ", ".join(sorted(setting.choices))
+            raise ConfigurationError(setting.key, f"{value!r} is not one of {names}")
