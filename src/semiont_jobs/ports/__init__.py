@@ -4,8 +4,10 @@ from semiont_jobs.ports.content_fetcher import ContentFetcher
 from semiont_jobs.ports.errors import (
     ConfigurationError,
     ContentError,
+    ContextLengthExceededError,
     EventBusError,
     InferenceError,
+    InferenceTimeoutError,
     JobAlreadyExistsError,
     JobNotFoundError,
     JobStateConflictError,
@@ -15,13 +17,20 @@ from semiont_jobs.ports.errors import (
     StoreUnavailableError,
 )
 from semiont_jobs.ports.event_bus import Event, EventBus, EventHandler, Subscription
-from semiont_jobs.ports.inference_client import InferenceClient, InferenceResponse, StopReason
+from semiont_jobs.ports.inference_client import (
+    InferenceClient,
+    InferenceResponse,
+    ModelLimits,
+    ReplyFormat,
+    StopReason,
+)
 from semiont_jobs.ports.job_store import Claim, JobFilter, JobStore
 
 __all__ = [
     "ConfigurationError",
     "Claim",
     "ContentError",
+    "ContextLengthExceededError",
     "ContentFetcher",
     "Event",
     "EventBus",
@@ -29,8 +38,11 @@ __all__ = [
     "EventHandler",
     "InferenceClient",
     "InferenceError",
+    "InferenceTimeoutError",
     "InferenceResponse",
     "JobAlreadyExistsError",
+    "ModelLimits",
+    "ReplyFormat",
     "JobFilter",
     "JobNotFoundError",
     "JobStateConflictError",

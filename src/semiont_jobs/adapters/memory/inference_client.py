@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TypeAlias
+from typing import Final, TypeAlias
 
 import attrs
 
 from semiont_jobs.ports.errors import InferenceError
-from semiont_jobs.ports.inference_client import InferenceResponse
+from semiont_jobs.ports.inference_client import InferenceResponse, ModelLimits, ReplyFormat
 
 Reply: TypeAlias = str | InferenceResponse | BaseException
 Responder: TypeAlias = Callable[[str], Reply | Awaitable[Reply]]
 
 PROVIDER = "scripted"
+SCRIPTED_LIMITS: Final = ModelLimits(context_window=200_000, max_output_tokens=16_000, source="configured")
 
 
 @attrs.frozen
@@ -24,6 +25,7 @@ class RecordedPrompt:
     prompt: str
     max_tokens: int
     temperature: float
+    reply_format: ReplyFormat | None = None
 
 
 class ScriptedInferenceClient:
@@ -33,11 +35,16 @@ class ScriptedInferenceClient:
     Every call is recorded in :attr:`calls`. When a list of replies runs out, the
     call raises :class:`InferenceError` rather than inventing an answer. Like a real
     model, an empty reply raises and a refusal raises from :meth:`generate_text`.
+    ``limits`` is what :meth:`model_limits` reports (a generous window by default,
+    so that scripts written for one call per task see one call per task).
     """
 
-    def __init__(self, replies: Iterable[Reply] | Responder = ()) -> None:
+    def __init__(
+        self, replies: Iterable[Reply] | Responder = (), *, limits: ModelLimits = SCRIPTED_LIMITS
+    ) -> None:
         self._responder: Responder | None = replies if callable(replies) else None
         self._replies: list[Reply] = [] if callable(replies) else list(replies)
+        self.limits = limits
         self.calls: list[RecordedPrompt] = []
 
     @property
@@ -53,10 +60,13 @@ class ScriptedInferenceClient:
         response = await self.generate_text_with_metadata(prompt, max_tokens, temperature)
         return response.answer(PROVIDER)
 
+    async def model_limits(self) -> ModelLimits:
+        return self.limits
+
     async def generate_text_with_metadata(
-        self, prompt: str, max_tokens: int, temperature: float
+        self, prompt: str, max_tokens: int, temperature: float, *, reply_format: ReplyFormat | None = None
     ) -> InferenceResponse:
-        self.calls.append(RecordedPrompt(prompt, max_tokens, temperature))
+        self.calls.append(RecordedPrompt(prompt, max_tokens, temperature, reply_format))
         reply = await self._next_reply(prompt)
         if isinstance(reply, BaseException):
             raise reply
