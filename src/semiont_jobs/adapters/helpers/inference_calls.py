@@ -1,5 +1,6 @@
 """What the inference adapters share, whatever their SDK: settings checks, retry
-classification of failures, key redaction and the per-call usage log line.
+classification of failures (timeouts, prompts too long for the context window), key
+redaction and the per-call usage log line.
 
 Holds no technology; each adapter imports it, never another adapter.
 """
@@ -12,14 +13,35 @@ import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from semiont_jobs.ports.errors import ConfigurationError, InferenceError
+from semiont_jobs.ports.errors import (
+    ConfigurationError,
+    ContextLengthExceededError,
+    InferenceError,
+    InferenceTimeoutError,
+)
 from semiont_jobs.ports.inference_client import InferenceResponse
 
-DEFAULT_TIMEOUT = 300.0
+DEFAULT_TIMEOUT = 600.0
 """Seconds allowed for one request when ``inference.timeout`` is not set."""
-DEFAULT_MAX_RETRIES = 2
-"""Retries of one call by the SDK when ``inference.max_retries`` is not set."""
+DEFAULT_MAX_RETRIES = 0
+"""Retries of one call by the SDK when ``inference.max_retries`` is not set: none, so that a call
+that timed out is never sent again behind the caller's back (the job's retry policy decides)."""
 REDACTED = "[redacted]"
+CONTEXT_LENGTH_STATUSES = frozenset({400, 413, 422})
+CONTEXT_LENGTH_PHRASES = (
+    "context_length_exceeded",
+    "exceed_context_size",
+    "maximum context length",
+    "context length",
+    "context window",
+    "context size",
+    "prompt is too long",
+    "too long and exceeds",
+)
+"""What providers say when a prompt and its reply budget do not fit: OpenAI and llama-cpp-python
+(code ``context_length_exceeded``), vLLM ("maximum context length"), llama.cpp's server
+("exceeds the available context size", type ``exceed_context_size_error``), Ollama ("context
+length"), Anthropic ("prompt is too long")."""
 
 logger = logging.getLogger("semiont_jobs.inference")
 
@@ -53,6 +75,16 @@ def retry_count(value: int | None) -> int:
     return retries
 
 
+def whole_number(setting: str, value: int | None, minimum: int = 1) -> int | None:
+    """A count setting (tokens, calls), checked: None stays None; anything but a whole number from
+    ``minimum`` raises :class:`ConfigurationError` naming ``setting``."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigurationError(setting, f"must be a whole number from {minimum}, not {value!r}")
+    return value
+
+
 def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
     """The wait a reply's ``retry-after-ms`` or ``retry-after`` header asks for, in seconds."""
     if not headers:
@@ -72,19 +104,41 @@ def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
 
 
 def call_failed(
-    provider: str, message: str, *, status: int | None, secret: str, retry_after: float | None = None
+    provider: str,
+    message: str,
+    *,
+    status: int | None,
+    secret: str,
+    retry_after: float | None = None,
+    said: str = "",
 ) -> InferenceError:
     """The error for a failed call, with the secret redacted from its message.
 
-    A failure without an HTTP status (timeout, lost connection, unreadable reply) and
-    a 408, 409, 429 or 5xx status may succeed later; any other status will not.
+    A 400, 413 or 422 whose ``message`` or ``said`` (the provider's error code and type)
+    tells of a prompt too long for the context window is a
+    :class:`ContextLengthExceededError`. Otherwise a failure without an HTTP status (lost
+    connection, unreadable reply) and a 408, 409, 429 or 5xx status may succeed later; any
+    other status will not.
     """
-    retryable = status is None or status in (408, 409, 429) or status >= 500
     if secret:
         message = message.replace(secret, REDACTED)
+    if status in CONTEXT_LENGTH_STATUSES and is_context_length(message, said):
+        return ContextLengthExceededError(message, provider=provider, status=status)
+    retryable = status is None or status in (408, 409, 429) or status >= 500
     return InferenceError(
         message, provider=provider, status=status, retryable=retryable, retry_after=retry_after
     )
+
+
+def is_context_length(*texts: str) -> bool:
+    """Whether a provider's error text tells of a prompt too long for the model's context window."""
+    said = " ".join(texts).lower()
+    return any(phrase in said for phrase in CONTEXT_LENGTH_PHRASES)
+
+
+def timed_out(provider: str, timeout: float) -> InferenceTimeoutError:
+    """The error for a call that got no reply within ``timeout`` seconds (retryable, never re-sent)."""
+    return InferenceTimeoutError(f"no reply within {timeout:g}s", provider=provider, timeout=timeout)
 
 
 def chainable(exc: BaseException, secret: str) -> BaseException | None:
