@@ -135,7 +135,13 @@ class Container(containers.DeclarativeContainer):
         "base_url": config.inference.base_url,
         "timeout": config.inference.timeout,
         "max_retries": config.inference.max_retries,
+        "max_concurrency": config.inference.max_concurrency,
+        "context_window": config.inference.context_window,
+        "max_output_tokens": config.inference.max_output_tokens,
+        "structured_output": config.inference.structured_output,
     }
+    """The SDK adapters' settings; each builds one call gate, so the one client of a process holds
+    every worker and chunk to ``inference.max_concurrency`` calls in flight."""
     anthropic_inference_client: providers.Provider[InferenceClient] = providers.Singleton(
         deferred_adapters.anthropic_inference_client, **_inference_settings
     )

@@ -13,6 +13,8 @@ from typing import Any, Final
 
 import attrs
 
+from semiont_jobs.adapters.helpers.inference_calls import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from semiont_jobs.adapters.helpers.reply_forms import STRUCTURED_OUTPUT_MODES
 from semiont_jobs.application.handlers import DEFAULT_CREATION_TIMEOUT
 from semiont_jobs.application.worker_settings import WorkerSettings
 from semiont_jobs.domain.offsets import OFFSET_UNITS
@@ -82,8 +84,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("inference.model"),
     Setting("inference.api_key", secret=True),
     Setting("inference.base_url"),
-    Setting("inference.timeout", type=float),
-    Setting("inference.max_retries", type=int),
+    Setting("inference.timeout", DEFAULT_TIMEOUT, float),
+    Setting("inference.max_retries", DEFAULT_MAX_RETRIES, int),
+    Setting("inference.max_concurrency", type=int),
+    Setting("inference.context_window", type=int),
+    Setting("inference.max_output_tokens", type=int),
+    Setting("inference.structured_output", "auto", choices=STRUCTURED_OUTPUT_MODES),
     Setting("content.backend", choices=("directory", "http", "memory")),
     Setting("content.dir"),
     Setting("content.url"),

@@ -9,7 +9,7 @@ client is given the replies and errors a real adapter would surface.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import cast, get_args
+from typing import Any, cast, get_args
 
 import pytest
 
@@ -17,7 +17,7 @@ from semiont_jobs.adapters.anthropic import AnthropicInferenceClient
 from semiont_jobs.adapters.memory import ScriptedInferenceClient
 from semiont_jobs.adapters.memory.inference_client import Reply as ScriptedReply
 from semiont_jobs.adapters.openai import OpenAIInferenceClient
-from semiont_jobs.ports.errors import InferenceError
+from semiont_jobs.ports.errors import ContextLengthExceededError, InferenceError, InferenceTimeoutError
 from semiont_jobs.ports.inference_client import InferenceResponse, StopReason
 from semiont_jobs.testing import (
     Failure,
@@ -27,6 +27,7 @@ from semiont_jobs.testing import (
     Outcome,
     Refusal,
     Reply,
+    TooLong,
     is_retried,
     start_fake_anthropic,
     start_fake_openai,
@@ -82,7 +83,9 @@ def _surfaced(outcome: Outcome) -> ScriptedReply:
             message, provider=provider, status=outcome.status, retryable=is_retried(outcome)
         )
     if isinstance(outcome, Hang):
-        return InferenceError(f"no reply within {TIMEOUT}s", provider=provider, retryable=True)
+        return InferenceTimeoutError(f"no reply within {TIMEOUT}s", provider=provider, timeout=TIMEOUT)
+    if isinstance(outcome, TooLong):
+        return ContextLengthExceededError("the prompt is too long", provider=provider, status=400)
     assert isinstance(outcome, Garbled)
     return InferenceError("the reply is not valid JSON", provider=provider, retryable=True)
 
@@ -102,19 +105,29 @@ def scripted_inference() -> ScriptedProvider:
 async def anthropic_inference(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[HttpProvider]:
     _quick_backoff(monkeypatch, "anthropic")
     with start_fake_anthropic(API_KEY) as server:
-        client = AnthropicInferenceClient(
-            model=MODEL, api_key=API_KEY, base_url=server.base_url, timeout=TIMEOUT, max_retries=MAX_RETRIES
-        )
-        yield HttpProvider("anthropic", client, server, MODEL, API_KEY)
-        await client.aclose()
+
+        def configure(**settings: Any) -> AnthropicInferenceClient:
+            return AnthropicInferenceClient(
+                **{"model": MODEL, "api_key": API_KEY, "base_url": server.base_url, **settings}
+            )
+
+        client = configure(timeout=TIMEOUT, max_retries=MAX_RETRIES)
+        harness = HttpProvider("anthropic", client, server, MODEL, API_KEY, configure)
+        yield harness
+        await harness.aclose()
 
 
 @pytest.fixture
 async def openai_inference(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[HttpProvider]:
     _quick_backoff(monkeypatch, "openai")
     with start_fake_openai(API_KEY) as server:
-        client = OpenAIInferenceClient(
-            model=MODEL, api_key=API_KEY, base_url=server.base_url, timeout=TIMEOUT, max_retries=MAX_RETRIES
-        )
-        yield HttpProvider("openai", client, server, MODEL, API_KEY)
-        await client.aclose()
+
+        def configure(**settings: Any) -> OpenAIInferenceClient:
+            return OpenAIInferenceClient(
+                **{"model": MODEL, "api_key": API_KEY, "base_url": server.base_url, **settings}
+            )
+
+        client = configure(timeout=TIMEOUT, max_retries=MAX_RETRIES)
+        harness = HttpProvider("openai", client, server, MODEL, API_KEY, configure)
+        yield harness
+        await harness.aclose()

@@ -1,7 +1,13 @@
-"""A fake of Anthropic's Messages API: checks requests as the API would and answers in its JSON."""
+"""A fake of Anthropic's Messages API: checks requests as the API would and answers in its JSON.
+
+It takes a forced tool call (``tools`` and ``tool_choice``) and structured outputs
+(``output_config.format``), says "prompt is too long" as the API does, and reports a
+model's limits from the Models API (``GET /v1/models/<model>``).
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,7 +15,9 @@ from semiont_jobs.ports.inference_client import StopReason
 from semiont_jobs.testing.fake_provider_server import (
     FakeProviderServer,
     HttpReply,
+    LimitReport,
     RecordedRequest,
+    RequestedFormat,
     Wire,
     json_reply,
 )
@@ -59,7 +67,48 @@ def _problem(request: RecordedRequest) -> str | None:
         return "messages: at least one message is required"
     if any(not isinstance(m, dict) or m.get("role") not in ("user", "assistant") for m in messages):
         return "messages: each needs a role of user or assistant"
+    return _format_problem(body)
+
+
+def _format_problem(body: dict[str, Any]) -> str | None:
+    tools = body.get("tools", [])
+    if not isinstance(tools, list) or any(
+        not isinstance(tool, dict)
+        or not isinstance(tool.get("name"), str)
+        or not isinstance(tool.get("input_schema"), dict)
+        or tool["input_schema"].get("type") != "object"
+        for tool in tools
+    ):
+        return "tools: each needs a name and an input_schema of type object"
+    called = _forced_tool(body)
+    if called is not None and called not in [tool["name"] for tool in tools]:
+        return f"tool_choice.name: {called!r} names no tool"
+    output_format = (body.get("output_config") or {}).get("format")
+    if output_format is not None and not (
+        isinstance(output_format, dict)
+        and output_format.get("type") == "json_schema"
+        and isinstance(output_format.get("schema"), dict)
+    ):
+        return "output_config.format: type json_schema and a schema object are required"
     return None
+
+
+def requested_format(body: Any) -> RequestedFormat | None:
+    """The shape a request asked for: a forced tool call, or structured outputs."""
+    called = _forced_tool(body)
+    if called is not None:
+        [tool] = [tool for tool in body["tools"] if tool["name"] == called]
+        return RequestedFormat("tool", called, tool["input_schema"])
+    output_format = (body.get("output_config") or {}).get("format") if isinstance(body, dict) else None
+    if isinstance(output_format, dict):
+        return RequestedFormat("output_config json_schema", "", output_format["schema"])
+    return None
+
+
+def _forced_tool(body: Any) -> str | None:
+    choice = body.get("tool_choice") if isinstance(body, dict) else None
+    name = choice.get("name") if isinstance(choice, dict) and choice.get("type") == "tool" else None
+    return name if isinstance(name, str) else None
 
 
 def _render(outcome: Reply | Refusal, request: RecordedRequest) -> HttpReply:
@@ -67,6 +116,10 @@ def _render(outcome: Reply | Refusal, request: RecordedRequest) -> HttpReply:
         content: list[dict[str, Any]] = []
         stop, details = "refusal", {"type": "refusal", "category": None, "explanation": outcome.explanation}
         usage = {"input_tokens": 30, "output_tokens": 2}
+    elif (called := _forced_tool(request.body)) is not None:
+        content = [{"type": "tool_use", "id": "toolu_1", "name": called, "input": _input(outcome.parts)}]
+        stop, details = ("tool_use" if outcome.stop == "end_turn" else outcome.stop), None
+        usage = {"input_tokens": outcome.input_tokens, "output_tokens": outcome.output_tokens}
     else:
         content = [{"type": "text", "text": part} for part in outcome.parts]
         if len(content) > 1:
@@ -89,6 +142,15 @@ def _render(outcome: Reply | Refusal, request: RecordedRequest) -> HttpReply:
     )
 
 
+def _input(parts: tuple[str, ...]) -> Any:
+    """A tool call's input: the reply's text read as JSON (an empty object when it is none)."""
+    try:
+        given = json.loads("".join(parts))
+    except ValueError:
+        return {}
+    return given if isinstance(given, dict) else {}
+
+
 def _error(status: int, message: str, headers: Mapping[str, str]) -> HttpReply:
     kind = ERROR_TYPES.get(status, "api_error")
     return json_reply(status, {"type": "error", "error": {"type": kind, "message": message}}, headers)
@@ -103,4 +165,37 @@ STOP_TERMS: tuple[tuple[str, StopReason], ...] = (
 )
 """What the provider's stop terms must come back as."""
 
-WIRE = Wire("anthropic", "", _problem, _render, _error, requested, STOP_TERMS)
+TOO_LONG: Mapping[str, HttpReply] = {
+    "anthropic": _error(400, "prompt is too long: 215000 tokens > 200000 maximum", {}),
+}
+
+
+def _models_api(model: str, window: int) -> Mapping[tuple[str, str], HttpReply]:
+    info = {
+        "id": model,
+        "type": "model",
+        "display_name": "Test model",
+        "created_at": "2026-01-01T00:00:00Z",
+        "lifecycle": "active",
+        "max_input_tokens": window,
+        "max_tokens": window // 8,
+    }
+    return {("GET", f"/v1/models/{model}"): json_reply(200, info)}
+
+
+LIMIT_REPORTS = (LimitReport("the Models API", _models_api, lambda window: window // 8),)
+
+WIRE = Wire(
+    "anthropic",
+    "",
+    _problem,
+    _render,
+    _error,
+    requested,
+    STOP_TERMS,
+    too_long=TOO_LONG,
+    requested_format=requested_format,
+    format_field="tools",
+    limit_reports=LIMIT_REPORTS,
+    endpoint="/v1/messages",
+)

@@ -1,5 +1,6 @@
 """The InferenceClient contract on the wire, for a client of the Anthropic Messages or the
-OpenAI Chat Completions API: what it sends, how it retries, and that its key stays secret."""
+OpenAI Chat Completions API: what it sends, how it retries, that its key stays secret, and
+(:mod:`~semiont_jobs.testing.http_model_calls`) how it meets its model."""
 
 from __future__ import annotations
 
@@ -10,17 +11,19 @@ from typing import ClassVar
 import pytest
 
 from semiont_jobs.ports.errors import InferenceError
+from semiont_jobs.testing.http_model_calls import HttpModelCallsContract
 from semiont_jobs.testing.inference import HttpProvider, InferenceClientContract
 from semiont_jobs.testing.outcomes import Failure, Hang, Reply
 
 WIRE_PROMPT = "List the people named in: Alice met Bob in Paris."
 
 
-class HttpInferenceClientContract(InferenceClientContract):
+class HttpInferenceClientContract(HttpModelCallsContract, InferenceClientContract):
     """Subclass it and override the ``adapter`` fixture to yield an :class:`HttpProvider`:
-    your client, configured with ``max_retries``, a short timeout, the harness's model and
-    key, and the ``base_url`` of a fake server (``start_fake_anthropic(key)`` or
-    ``start_fake_openai(key)``).
+    your client, configured with ``max_retries`` (the SDK's retries, which the retry tests
+    here are about), a short timeout, the harness's model and key, and the ``base_url`` of
+    a fake server (``start_fake_anthropic(key)`` or ``start_fake_openai(key)``), with a
+    ``configure`` that builds more clients of that server; close it with its ``aclose``.
 
     ``sends_temperature``: the client sends the temperature it is given (Anthropic's
     current API refuses one); ``logs_at_debug``: the client or its HTTP library logs at

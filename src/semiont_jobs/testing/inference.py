@@ -9,16 +9,17 @@ client comes with a harness of its own that makes its provider behave so.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Protocol
+from collections.abc import Callable
+from typing import Any, ClassVar, Protocol, get_args
 
 import attrs
 import pytest
 
-from semiont_jobs.ports.errors import InferenceError
-from semiont_jobs.ports.inference_client import InferenceClient
+from semiont_jobs.ports.errors import ContextLengthExceededError, InferenceError
+from semiont_jobs.ports.inference_client import InferenceClient, LimitsSource
 from semiont_jobs.testing.contract import Contract, requires
 from semiont_jobs.testing.fake_provider_server import FakeProviderServer
-from semiont_jobs.testing.outcomes import Failure, Garbled, Hang, Outcome, Refusal, Reply
+from semiont_jobs.testing.outcomes import Failure, Garbled, Hang, Outcome, Refusal, Reply, TooLong
 
 PROMPT = "Name the capital of France in one sentence."
 
@@ -54,6 +55,11 @@ class HttpProvider:
     """The model the client was configured with."""
     api_key: str
     """The key the client was given (and the server accepts)."""
+    configure: Callable[..., InferenceClient]
+    """Builds another client of the same server, key and model, with the settings it is given
+    (``timeout``, ``max_retries``, ``max_concurrency``, ``context_window``, ``max_output_tokens``,
+    ``structured_output``, ``model``) and the client's defaults for the others."""
+    built: list[InferenceClient] = attrs.field(factory=list)
 
     def behaves_like(self, *outcomes: Outcome) -> None:
         self.server.queue(*outcomes)
@@ -61,6 +67,18 @@ class HttpProvider:
     @property
     def requests(self) -> int:
         return len(self.server.requests)
+
+    def configured(self, **settings: Any) -> InferenceClient:
+        """A client built by :attr:`configure`, closed by :meth:`aclose`."""
+        self.built.append(self.configure(**settings))
+        return self.built[-1]
+
+    async def aclose(self) -> None:
+        """Close the client and every client :meth:`configured` built."""
+        for client in (self.client, *self.built):
+            closing = getattr(client, "aclose", None)
+            if closing is not None:
+                await closing()
 
 
 class InferenceClientContract(Contract):
@@ -189,6 +207,21 @@ class InferenceClientContract(Contract):
         response = await adapter.client.generate_text_with_metadata(PROMPT, 50, 0.3)
 
         assert (response.stop_reason, response.text) == ("refusal", "I can't help with that request.")
+
+    async def test_a_prompt_too_long_for_the_window_is_not_retryable(self, adapter: ProviderHarness) -> None:
+        adapter.behaves_like(TooLong(), Reply(("never sent",)))
+
+        with pytest.raises(ContextLengthExceededError) as raised:
+            await adapter.client.generate_text_with_metadata(PROMPT, 50, 0.3)
+
+        assert (raised.value.provider, raised.value.retryable) == (adapter.provider, False)
+        assert adapter.requests == 1
+
+    async def test_the_model_limits_leave_room_for_a_prompt(self, adapter: ProviderHarness) -> None:
+        limits = await adapter.client.model_limits()
+
+        assert 0 < limits.max_output_tokens < limits.context_window
+        assert limits.source in get_args(LimitsSource)
 
     async def test_a_refusal_raises_from_generate_text(self, adapter: ProviderHarness) -> None:
         adapter.behaves_like(Refusal("I can't help with that request."))

@@ -14,16 +14,18 @@ import attrs
 
 @attrs.frozen
 class Reply:
-    """An answer made of text blocks.
+    """An answer made of text blocks, sent after ``delay`` seconds.
 
     ``stop`` is one of the port's stop reasons, which each fake translates into its
-    provider's term, or a provider's own term, which it sends as it is.
+    provider's term, or a provider's own term, which it sends as it is. Asked for a
+    forced tool or function call, a fake sends the text (JSON) as the call's input.
     """
 
     parts: tuple[str, ...]
     stop: str = "end_turn"
     input_tokens: int = 21
     output_tokens: int = 8
+    delay: float = 0.0
 
 
 @attrs.frozen
@@ -48,13 +50,21 @@ class Hang:
 
 
 @attrs.frozen
+class TooLong:
+    """The prompt and reply budget do not fit the model's context window, said as the server
+    ``variant`` says it (one of its wire's ``too_long`` names; the wire's first when empty)."""
+
+    variant: str = ""
+
+
+@attrs.frozen
 class Garbled:
     """A 200 reply whose JSON body is cut short."""
 
     body: bytes = b'{"id": "reply-1", "content": [{"type": "te'
 
 
-Outcome: TypeAlias = Reply | Refusal | Failure | Hang | Garbled
+Outcome: TypeAlias = Reply | Refusal | Failure | Hang | Garbled | TooLong
 
 RETRIED_STATUSES = frozenset({408, 409, 429})
 

@@ -27,7 +27,7 @@ DEFAULT_MAX_RETRIES = 0
 """Retries of one call by the SDK when ``inference.max_retries`` is not set: none, so that a call
 that timed out is never sent again behind the caller's back (the job's retry policy decides)."""
 REDACTED = "[redacted]"
-CONTEXT_LENGTH_STATUSES = frozenset({400, 413, 422})
+CONTEXT_LENGTH_STATUSES = frozenset({400, 413, 422, 500})
 CONTEXT_LENGTH_PHRASES = (
     "context_length_exceeded",
     "exceed_context_size",
@@ -114,8 +114,9 @@ def call_failed(
 ) -> InferenceError:
     """The error for a failed call, with the secret redacted from its message.
 
-    A 400, 413 or 422 whose ``message`` or ``said`` (the provider's error code and type)
-    tells of a prompt too long for the context window is a
+    A 400, 413, 422 or 500 (Ollama's status for it, in some versions) whose ``message`` or
+    ``said`` (the provider's error code and type) tells of a prompt too long for the
+    context window is a
     :class:`ContextLengthExceededError`. Otherwise a failure without an HTTP status (lost
     connection, unreadable reply) and a 408, 409, 429 or 5xx status may succeed later; any
     other status will not.
