@@ -3,15 +3,19 @@ fallbacks, and clear errors for what is missing or wrong."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pytest
 
+from semiont_jobs import Container
 from semiont_jobs.adapters.anthropic import AnthropicInferenceClient
+from semiont_jobs.adapters.helpers.call_gate import is_loopback, max_concurrency
 from semiont_jobs.adapters.openai import OpenAIInferenceClient
 from semiont_jobs.adapters.openai.inference_client import LOCAL_SERVER_KEY
 from semiont_jobs.ports.errors import ConfigurationError, InferenceError
+from semiont_jobs.ports.inference_client import ModelLimits, ReplyFormat
 from semiont_jobs.testing import Failure, FakeProviderServer, Reply, start_fake_anthropic, start_fake_openai
 
 MODEL = "test-model-2"
@@ -98,6 +102,12 @@ class TestSettingsOfEitherAdapter:
             ({"timeout": float("nan")}, "inference.timeout"),
             ({"max_retries": -1}, "inference.max_retries"),
             ({"max_retries": 1.5}, "inference.max_retries"),
+            ({"max_concurrency": 0}, "inference.max_concurrency"),
+            ({"max_concurrency": "4"}, "inference.max_concurrency"),
+            ({"context_window": 0}, "inference.context_window"),
+            ({"max_output_tokens": True}, "inference.max_output_tokens"),
+            ({"context_window": 4096, "max_output_tokens": 4096}, "inference.max_output_tokens"),
+            ({"structured_output": "json"}, "inference.structured_output"),
         ],
     )
     def test_a_bad_number_is_named(self, provider: str, settings: dict[str, Any], named: str) -> None:
@@ -181,3 +191,54 @@ class TestOpenAICompatibleServers:
         body = server.requests[0].body
         assert [name for name in ("max_tokens", "max_completion_tokens") if name in body] == [sent]
         assert body[sent] == 77
+
+
+@pytest.mark.parametrize(
+    ("base_url", "local"),
+    [
+        ("http://localhost:11434/v1", True),
+        ("http://127.0.0.1:8089/v1", True),
+        ("http://127.1.2.3:8000/v1", True),
+        ("http://[::1]:8080/v1", True),
+        ("http://models.localhost/v1", True),
+        ("http://10.0.0.7:8000/v1", False),
+        ("https://api.openai.com/v1", False),
+        (None, False),
+    ],
+)
+def test_a_server_on_a_loopback_address_is_local(base_url: str | None, local: bool) -> None:
+    assert is_loopback(base_url) is local
+    assert max_concurrency(None, local_server=local) == (1 if local else 4)
+    assert max_concurrency(3, local_server=local) == 3
+
+
+@pytest.mark.parametrize("provider", ["anthropic", "openai"])
+async def test_the_container_gives_the_adapter_its_limits_and_gate(provider: str, fakes: Fakes) -> None:
+    server = fakes.server(provider, KEY)
+    server.queue(*[Reply(("ok",), delay=0.3)] * 5)
+    container = Container()
+    settings = {"provider": provider, "model": MODEL, "api_key": KEY, "base_url": base_url(provider, server)}
+    container.config.from_dict(
+        {"inference": {**settings, "max_concurrency": 2, "context_window": 9_000, "max_output_tokens": 700}}
+    )
+    client = fakes.client(cast(Client, container.inference_client()))
+
+    limits = await client.model_limits()
+    await asyncio.gather(*(client.generate_text("hello", 20, 0.0) for _ in range(5)))
+
+    assert limits == ModelLimits(context_window=9_000, max_output_tokens=700, source="configured")
+    assert server.peak_in_flight == 2 and server.lookups == []
+
+
+async def test_the_container_passes_structured_output(fakes: Fakes) -> None:
+    server = fakes.server("openai", KEY)
+    server.queue(Reply(("{}",)))
+    container = Container()
+    settings = {"provider": "openai", "model": MODEL, "api_key": KEY, "base_url": base_url("openai", server)}
+    container.config.from_dict({"inference": {**settings, "structured_output": "off"}})
+    client = fakes.client(cast(Client, container.inference_client()))
+    shape = ReplyFormat(name="empty", schema={"type": "object"})
+
+    reply = await client.generate_text_with_metadata("hello", 20, 0.0, reply_format=shape)
+
+    assert "response_format" not in server.requests[0].body and reply.structured is False
