@@ -18,11 +18,13 @@ from semiont_jobs.testing.http_model_calls import FORMAT, ITEMS, PROMPT, SCHEMA
 KEY = "sk-structured-test"
 MODEL = "test-model-3"
 LLAMA_CPP_PYTHON_REFUSAL = (
-    "1 validation error for CreateChatCompletionRequest\nresponse_format.type\n"
-    "  Input should be 'text' or 'json_object' [type=literal_error, input_value='json_schema', "
-    "input_type=str]"
+    "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+    "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema', "
+    "'ctx': {'expected': \"'text' or 'json_object'\"}}\n\n  File \"llama_cpp/server/app.py\", line 376, "
+    "in create_chat_completion\n    POST /v1/chat/completions"
 )
-"""What llama-cpp-python's server (0.3.x) answers, with HTTP 500, to a response_format of type json_schema."""
+"""What llama-cpp-python's server 0.3.36 answered, with HTTP 500 and type internal_server_error, to a
+response_format of type json_schema (seen running it with SmolLM2-135M-Instruct)."""
 OPENAI_STRICT_REFUSAL = (
     "Invalid schema for response_format 'places': In context=('properties', 'items', 'items', "
     "'properties', 'exact'), 'maxLength' is not permitted."
