@@ -1,4 +1,8 @@
-"""The model calls of one chunk: retried, split when the window refuses them, continued when cut short."""
+"""The model calls of one chunk: retried, split when the window refuses them, continued when cut short.
+
+A reply counts as cut short when it stopped at its token limit, or when it holds
+as many items as its schema allowed (a model held to the schema stops there).
+"""
 
 from __future__ import annotations
 
@@ -87,7 +91,7 @@ class ChunkCaller(Generic[M]):
             truncated = response.stop_reason == "max_tokens"
             matches = self.task.parse(response.text, piece.text, truncated=truncated)
             found.extend(_moved(match, piece.start) for match in matches)
-            if truncated:
+            if truncated or len(matches) >= self.budget.max_items:
                 self.stats.truncated_replies += 1
                 todo[:0] = _after_cut(piece, matches, self.settings.overlap_tokens)
         return found
