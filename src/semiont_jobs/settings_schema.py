@@ -15,6 +15,7 @@ import attrs
 
 from semiont_jobs.adapters.helpers.inference_calls import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from semiont_jobs.adapters.helpers.reply_forms import STRUCTURED_OUTPUT_MODES
+from semiont_jobs.application.detection import DetectionSettings
 from semiont_jobs.application.handlers import DEFAULT_CREATION_TIMEOUT
 from semiont_jobs.application.worker_settings import WorkerSettings
 from semiont_jobs.domain.offsets import OFFSET_UNITS
@@ -69,6 +70,7 @@ _BOOLEANS: Final = {"true": True, "1": True, "yes": True, "false": False, "0": F
 
 
 _WORKER_DEFAULTS: Final = WorkerSettings()
+_DETECTION_DEFAULTS: Final = DetectionSettings()
 
 SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("job_store.backend", "filesystem", choices=("memory", "filesystem", "postgres")),
@@ -99,6 +101,10 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("workers.stop_grace", _WORKER_DEFAULTS.stop_grace, float),
     Setting("workers.generation_timeout", DEFAULT_CREATION_TIMEOUT, float),
     Setting("workers.offset_unit", "code-point", choices=OFFSET_UNITS),
+    Setting("detection.chunk_tokens", _DETECTION_DEFAULTS.chunk_tokens, int),
+    Setting("detection.overlap_tokens", _DETECTION_DEFAULTS.overlap_tokens, int),
+    Setting("detection.chunk_retries", _DETECTION_DEFAULTS.chunk_retries, int),
+    Setting("detection.max_failed_chunk_share", _DETECTION_DEFAULTS.max_failed_chunk_share, float),
 )
 BY_KEY: Final = {setting.key: setting for setting in SETTINGS}
 
