@@ -8,7 +8,8 @@ client is given the replies and errors a real adapter would surface.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from typing import Any, cast, get_args
 
 import pytest
@@ -21,6 +22,7 @@ from semiont_jobs.ports.errors import ContextLengthExceededError, InferenceError
 from semiont_jobs.ports.inference_client import InferenceResponse, StopReason
 from semiont_jobs.testing import (
     Failure,
+    FakeProviderServer,
     Garbled,
     Hang,
     HttpProvider,
@@ -101,33 +103,35 @@ def scripted_inference() -> ScriptedProvider:
     return ScriptedProvider()
 
 
+@contextlib.asynccontextmanager
+async def http_harness(
+    provider: str,
+    adapter: Callable[..., AnthropicInferenceClient | OpenAIInferenceClient],
+    start: Callable[[str], FakeProviderServer],
+) -> AsyncIterator[HttpProvider]:
+    """A fake server of ``provider`` and a client of it (short timeout, the SDK's retries on)."""
+    with start(API_KEY) as server:
+
+        def configure(**settings: Any) -> AnthropicInferenceClient | OpenAIInferenceClient:
+            return adapter(**{"model": MODEL, "api_key": API_KEY, "base_url": server.base_url, **settings})
+
+        client = configure(timeout=TIMEOUT, max_retries=MAX_RETRIES)
+        harness = HttpProvider(provider, client, server, MODEL, API_KEY, configure)
+        try:
+            yield harness
+        finally:
+            await harness.aclose()
+
+
 @pytest.fixture
 async def anthropic_inference(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[HttpProvider]:
     _quick_backoff(monkeypatch, "anthropic")
-    with start_fake_anthropic(API_KEY) as server:
-
-        def configure(**settings: Any) -> AnthropicInferenceClient:
-            return AnthropicInferenceClient(
-                **{"model": MODEL, "api_key": API_KEY, "base_url": server.base_url, **settings}
-            )
-
-        client = configure(timeout=TIMEOUT, max_retries=MAX_RETRIES)
-        harness = HttpProvider("anthropic", client, server, MODEL, API_KEY, configure)
+    async with http_harness("anthropic", AnthropicInferenceClient, start_fake_anthropic) as harness:
         yield harness
-        await harness.aclose()
 
 
 @pytest.fixture
 async def openai_inference(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[HttpProvider]:
     _quick_backoff(monkeypatch, "openai")
-    with start_fake_openai(API_KEY) as server:
-
-        def configure(**settings: Any) -> OpenAIInferenceClient:
-            return OpenAIInferenceClient(
-                **{"model": MODEL, "api_key": API_KEY, "base_url": server.base_url, **settings}
-            )
-
-        client = configure(timeout=TIMEOUT, max_retries=MAX_RETRIES)
-        harness = HttpProvider("openai", client, server, MODEL, API_KEY, configure)
+    async with http_harness("openai", OpenAIInferenceClient, start_fake_openai) as harness:
         yield harness
-        await harness.aclose()

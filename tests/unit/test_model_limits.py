@@ -128,7 +128,7 @@ async def test_a_reported_window_without_a_reply_limit_gets_a_quarter_of_it() ->
 async def test_a_lookup_that_says_nothing_usable_falls_back(
     reported: ReportedLimits | BaseException | None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, "semiont_jobs.inference")
+    caplog.set_level(logging.WARNING, "semiont_jobs.model")
     assert await lookup_of("claude-3-haiku", Lookup(reported)).limits() == ModelLimits(
         context_window=200_000, max_output_tokens=4_096, source="model family"
     )

@@ -229,6 +229,7 @@ def _ollama(model: str, window: int) -> Mapping[tuple[str, str], HttpReply]:
     }
     return {
         ("GET", "/v1/models"): json_reply(200, {"object": "list", "data": [entry]}),
+        ("GET", "/api/version"): json_reply(200, {"version": "0.12.6"}),
         ("POST", "/api/show"): json_reply(200, shown),
     }
 

@@ -95,7 +95,7 @@ class HttpModelCallsContract(Contract):
     async def test_limits_fall_back_when_the_server_cannot_say(
         self, adapter: HttpProvider, caplog: pytest.LogCaptureFixture
     ) -> None:
-        caplog.set_level(logging.WARNING, "semiont_jobs.inference")
+        caplog.set_level(logging.WARNING, "semiont_jobs.model")
         routes = {
             key for report in adapter.server.wire.limit_reports for key in report.replies(UNKNOWN_MODEL, 1)
         }

@@ -17,7 +17,7 @@ from semiont_jobs.adapters.helpers.inference_calls import whole_number
 from semiont_jobs.ports.errors import ConfigurationError
 from semiont_jobs.ports.inference_client import LimitsSource, ModelLimits
 
-logger = logging.getLogger("semiont_jobs.inference")
+logger = logging.getLogger("semiont_jobs.model")
 
 DEFAULT_LIMITS: Final = ModelLimits(context_window=8192, max_output_tokens=2048, source="default")
 """What a model of unknown family whose server reports nothing is taken to allow."""

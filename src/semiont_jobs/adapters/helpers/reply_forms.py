@@ -14,7 +14,7 @@ from typing import Final, Literal, TypeAlias, TypeVar, cast, get_args
 
 from semiont_jobs.ports.errors import ConfigurationError, ContextLengthExceededError, InferenceError
 
-logger = logging.getLogger("semiont_jobs.inference")
+logger = logging.getLogger("semiont_jobs.model")
 
 StructuredOutput: TypeAlias = Literal["auto", "json_schema", "tools", "off"]
 STRUCTURED_OUTPUT_MODES: Final[tuple[str, ...]] = get_args(StructuredOutput)

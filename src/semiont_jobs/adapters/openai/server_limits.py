@@ -5,9 +5,9 @@ Asked in this order, the first figure wins:
 - ``GET <base_url>/models``: vLLM lists ``max_model_len`` per model;
 - ``GET <server>/props``: llama.cpp's server (``llama-server``) gives the context of one
   slot as ``default_generation_settings.n_ctx``;
-- ``POST <server>/api/show``: Ollama gives the model's ``num_ctx`` parameter, else its
-  ``<architecture>.context_length``, of which it uses at most :data:`OLLAMA_DEFAULT_CONTEXT`
-  unless told otherwise;
+- ``POST <server>/api/show``, once ``GET <server>/api/version`` said the server is Ollama:
+  the model's ``num_ctx`` parameter, else its ``<architecture>.context_length``, of which
+  Ollama uses at most :data:`OLLAMA_DEFAULT_CONTEXT` unless told otherwise;
 - ``meta.n_ctx_train`` in the model list: the window llama.cpp's server was trained for,
   when ``/props`` said nothing.
 
@@ -31,9 +31,10 @@ smallest default), past which it cuts prompts short without saying so."""
 async def reported_limits(client: openai.AsyncOpenAI, model: str, timeout: float) -> ReportedLimits | None:
     """Ask the server behind ``client``; None when it reports nothing.
 
-    Each request may take ``timeout`` seconds and is sent once; an answer that is an
-    error or not of the expected shape counts as no report. A server that cannot be
-    reached raises the SDK's connection error.
+    Only reads are sent (the one ``POST``, Ollama's ``/api/show``, only to a server that
+    said it is Ollama). Each request may take ``timeout`` seconds and is sent once; an
+    answer that is an error or not of the expected shape counts as no report. A server
+    that cannot be reached raises the SDK's connection error.
     """
     base = str(client.base_url).rstrip("/")
     server = base.removesuffix("/v1")
@@ -44,9 +45,11 @@ async def reported_limits(client: openai.AsyncOpenAI, model: str, timeout: float
     settings = props.get("default_generation_settings") if isinstance(props, dict) else None
     if (window := _count(settings, "n_ctx")) is not None:
         return ReportedLimits(window, where=f"{server}/props (default_generation_settings.n_ctx)")
-    shown = await _answer(client, "post", f"{server}/api/show", timeout, {"model": model, "name": model})
-    if (window := ollama_context(shown)) is not None:
-        return ReportedLimits(window, where=f"{server}/api/show")
+    version = await _answer(client, "get", f"{server}/api/version", timeout)
+    if isinstance(version, dict) and "version" in version:
+        shown = await _answer(client, "post", f"{server}/api/show", timeout, {"model": model, "name": model})
+        if (window := ollama_context(shown)) is not None:
+            return ReportedLimits(window, where=f"{server}/api/show")
     meta = listing.get("meta") if isinstance(listing, dict) else None
     if (window := _count(meta, "n_ctx")) is not None or (window := _count(meta, "n_ctx_train")) is not None:
         return ReportedLimits(window, where=f"{base}/models (meta)")
