@@ -242,3 +242,13 @@ async def test_the_container_passes_structured_output(fakes: Fakes) -> None:
     reply = await client.generate_text_with_metadata("hello", 20, 0.0, reply_format=shape)
 
     assert "response_format" not in server.requests[0].body and reply.structured is False
+
+
+async def test_openai_itself_is_not_asked_for_limits(fakes: Fakes) -> None:
+    client = fakes.client(OpenAIInferenceClient(model="gpt-4.1-mini", api_key=KEY))
+    unknown = fakes.client(OpenAIInferenceClient(model="my-own-model", api_key=KEY))
+
+    assert await client.model_limits() == ModelLimits(
+        context_window=1_047_576, max_output_tokens=32_768, source="model family"
+    )
+    assert (await unknown.model_limits()).source == "default"

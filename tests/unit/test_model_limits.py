@@ -60,6 +60,7 @@ def lookup_of(
         ("gpt-4o-mini", "gpt-4o"),
         ("openai/gpt-4.1-nano", "gpt-4.1"),
         ("o1-mini-2024-09-12", "o1-mini"),
+        ("ft:gpt-4o-mini-2024-07-18:acme::a1b2c3", "gpt-4o"),
     ],
 )
 def test_the_longest_family_prefix_wins(model: str, prefix: str) -> None:

@@ -68,8 +68,9 @@ MODEL_FAMILIES: Final[tuple[FamilyLimits, ...]] = (
 
 
 def family_of(model: str) -> FamilyLimits | None:
-    """The table row with the longest prefix of ``model`` (case and an ``openai/``-style prefix aside)."""
-    name = model.strip().lower().rpartition("/")[2]
+    """The table row with the longest prefix of ``model`` (case, an ``openai/``-style prefix and the
+    ``ft:`` of a fine-tuned model aside)."""
+    name = model.strip().lower().rpartition("/")[2].removeprefix("ft:")
     rows = [row for row in MODEL_FAMILIES if name.startswith(row.prefix)]
     return max(rows, key=lambda row: len(row.prefix)) if rows else None
 
