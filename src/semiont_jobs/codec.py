@@ -1,14 +1,15 @@
 """The wire format: jobs to and from the reference's camelCase JSON.
 
 One private cattrs converter, built by :func:`make_converter`, reads and writes
-exactly what ``@semiont/jobs`` reads and writes. Absent optionals are omitted,
-times are written as JavaScript's ``toISOString`` does, and malformed data raises
-:class:`InvalidJobError` naming the offending field.
+exactly what ``@semiont/jobs`` reads and writes. Keys are written in the order the
+reference writes them, absent optionals are omitted, times are written as
+JavaScript's ``toISOString`` does, and job files come out byte for byte as the
+reference writes them. Any malformed input, of any shape or size, raises
+:class:`InvalidJobError` naming the offending field, and nothing else.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.v import format_exception
 
 from semiont_jobs.domain.catalog import JOB_KINDS
-from semiont_jobs.domain.errors import DomainError, InvalidJobError
+from semiont_jobs.domain.errors import DomainError, InvalidJobError, shorten
 from semiont_jobs.domain.jobs import (
     STATE_CLASSES,
     CompleteJob,
@@ -29,6 +30,7 @@ from semiont_jobs.domain.jobs import (
     RunningJob,
 )
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
+from semiont_jobs.wire_json import MAX_SAFE_INTEGER, check, parse, stringify
 
 _CAMEL: Final = re.compile(r"_([a-z])")
 
@@ -44,13 +46,23 @@ def format_time(value: datetime) -> str:
 
 
 def parse_time(value: object) -> datetime:
-    """Read an ISO-8601 instant with a zone; raise ``ValueError`` otherwise."""
+    """Read an ISO-8601 instant with a zone, in UTC; raise ``ValueError`` (``TypeError``) otherwise."""
     if not isinstance(value, str):
         raise TypeError(f"expected an ISO-8601 string, got {type(value).__name__}")
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        raise ValueError(f"{value!r} has no time zone")
-    return parsed
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{_preview(value)} is not an ISO-8601 time") from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError(f"{_preview(value)} has no time zone")
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{_preview(value)} is out of range in UTC") from None
+
+
+def _preview(value: object) -> str:
+    return shorten(repr(value), 60)
 
 
 def _strict(kind: type, accepted: tuple[type, ...]) -> Any:
@@ -60,6 +72,14 @@ def _strict(kind: type, accepted: tuple[type, ...]) -> Any:
         return value
 
     return structure
+
+
+def _counted(value: object, _: object) -> int:
+    if type(value) is not int:
+        raise TypeError(f"expected int, got {type(value).__name__}")
+    if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        raise ValueError(f"{_preview(value)} is beyond JavaScript's safe integers")
+    return value
 
 
 def _json_object(value: object, _: object) -> Mapping[str, Any]:
@@ -81,7 +101,7 @@ def _is_typed_map(type_: Any) -> bool:
 def make_converter() -> cattrs.Converter:
     """Build the converter for every class of the job model."""
     converter = cattrs.Converter(forbid_extra_keys=False)
-    converter.register_structure_hook(int, _strict(int, (int,)))
+    converter.register_structure_hook(int, _counted)
     converter.register_structure_hook(float, _strict(float, (int, float)))
     converter.register_structure_hook(str, _strict(str, (str,)))
     converter.register_structure_hook(bool, _strict(bool, (bool,)))
@@ -112,16 +132,33 @@ def make_converter() -> cattrs.Converter:
         return attrs.has(origin) and origin.__module__.startswith("semiont_jobs.domain")
 
     def overrides(cls: Any) -> dict[str, Any]:
-        fields = attrs.fields(getattr(cls, "__origin__", None) or cls)
-        return {f.name: override(rename=_camel(f.name), omit_if_default=f.default is None) for f in fields}
+        return {f.name: override(rename=_camel(f.name)) for f in _fields(cls)}
 
-    converter.register_unstructure_hook_factory(
-        is_model_class, lambda cls: make_dict_unstructure_fn(cls, converter, **overrides(cls))
-    )
+    def unstructure_fn(cls: Any) -> Any:
+        """Keys in field order (the reference's), fields that default to ``None`` omitted when ``None``."""
+        unstructure = make_dict_unstructure_fn(cls, converter, **overrides(cls))
+        optional = tuple(_camel(f.name) for f in _fields(cls) if f.default is None)
+        if not optional:
+            return unstructure
+
+        def without_absent(value: Any) -> dict[str, Any]:
+            data: dict[str, Any] = unstructure(value)
+            for key in optional:
+                if data[key] is None:
+                    del data[key]
+            return data
+
+        return without_absent
+
+    converter.register_unstructure_hook_factory(is_model_class, unstructure_fn)
     converter.register_structure_hook_factory(
         is_model_class, lambda cls: make_dict_structure_fn(cls, converter, **overrides(cls))
     )
     return converter
+
+
+def _fields(cls: Any) -> tuple[attrs.Attribute[Any], ...]:
+    return attrs.fields(getattr(cls, "__origin__", None) or cls)  # type: ignore[no-any-return]
 
 
 _CONVERTER: Final = make_converter()
@@ -155,6 +192,10 @@ def _format_exception(exc: BaseException, type_: Any) -> str:
     return str(exc)
 
 
+_DATA_ERRORS: Final = (DomainError, TypeError, ValueError, ArithmeticError)
+"""What structuring JSON data that passed :func:`check` can raise: all of it means bad data."""
+
+
 def _invalid(exc: cattrs.BaseValidationError) -> InvalidJobError:
     """The first problem in ``exc`` as an :class:`InvalidJobError` with a wire path."""
     message = cattrs.transform_error(exc, format_exception=_format_exception)[0]
@@ -164,18 +205,19 @@ def _invalid(exc: cattrs.BaseValidationError) -> InvalidJobError:
 
 
 def job_from_dict(data: object) -> Job:
-    """Read a wire JSON object; raise :class:`InvalidJobError` naming what is wrong."""
+    """Read a wire JSON object; raise :class:`InvalidJobError` naming what is wrong, for any input."""
     if not isinstance(data, dict):
         raise InvalidJobError("$", f"expected a JSON object, got {type(data).__name__}")
+    check(data)
     status = data.get("status")
-    if status not in STATE_CLASSES:
-        raise InvalidJobError("status", f"unknown status {status!r}")
+    if not isinstance(status, str) or status not in STATE_CLASSES:
+        raise InvalidJobError("status", f"unknown status {_preview(status)}")
     metadata = data.get("metadata")
     if not isinstance(metadata, dict):
         raise InvalidJobError("metadata", "missing or not an object")
     job_type = metadata.get("type")
-    if job_type not in JOB_KINDS:
-        raise InvalidJobError("metadata.type", f"unknown job type {job_type!r}")
+    if not isinstance(job_type, str) or job_type not in JOB_KINDS:
+        raise InvalidJobError("metadata.type", f"unknown job type {_preview(job_type)}")
     body = dict(data)
     if status == "running" and body.get("progress") == {}:
         del body["progress"]
@@ -185,23 +227,29 @@ def job_from_dict(data: object) -> Job:
         job: Job = _CONVERTER.structure(body, _state_type(status, job_type))
     except cattrs.BaseValidationError as exc:
         raise _invalid(exc) from exc
-    except (DomainError, TypeError, ValueError) as exc:
-        raise InvalidJobError("$", str(exc)) from exc
+    except _DATA_ERRORS as exc:
+        raise InvalidJobError("$", str(exc) or type(exc).__name__) from exc
     return job
+
+
+def to_json(data: object) -> bytes:
+    """JSON data as the reference writes a job file: ``JSON.stringify(data, null, 2)`` in UTF-8."""
+    return stringify(data).encode("utf-8")
 
 
 def job_to_json(job: Job) -> bytes:
     """``job`` as the reference writes a job file (two-space indented JSON, UTF-8)."""
-    return json.dumps(job_to_dict(job), indent=2, ensure_ascii=False).encode("utf-8")
+    return to_json(job_to_dict(job))
+
+
+def read_json(raw: bytes | str) -> Any:
+    """Parse a job file's content; raise :class:`InvalidJobError` if it is not JSON, however broken."""
+    return parse(raw)
 
 
 def job_from_json(raw: bytes | str) -> Job:
     """Read a job file's content; raise :class:`InvalidJobError` on any malformation."""
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidJobError("$", f"not JSON: {exc}") from exc
-    return job_from_dict(data)
+    return job_from_dict(parse(raw))
 
 
 def unstructure(value: object) -> Any:
@@ -217,5 +265,7 @@ __all__ = [
     "job_to_json",
     "make_converter",
     "parse_time",
+    "read_json",
+    "to_json",
     "unstructure",
 ]
