@@ -38,6 +38,11 @@ def content(raw: bytes) -> Callable[[Path], None]:
     return make
 
 
+def folder_with_files(path: Path) -> None:
+    path.mkdir()
+    (path / "inner.json").write_text("{}")
+
+
 def sparse(path: Path) -> None:
     with path.open("wb") as file:
         file.truncate(3 * 2**30)
@@ -57,7 +62,7 @@ ENTRIES: dict[str, Callable[[Path], None]] = {
     "binary": content(bytes(range(256)) * 4),
     "empty": content(b""),
     "folder": lambda path: path.mkdir(),
-    "folder-with-files": lambda path: (path.mkdir(), (path / "inner.json").write_text("{}")),
+    "folder-with-files": folder_with_files,
     "fifo": lambda path: os.mkfifo(path),
     "link-to-dev-zero": lambda path: path.symlink_to("/dev/zero"),
     "link-to-a-folder": lambda path: path.symlink_to(path.parent),

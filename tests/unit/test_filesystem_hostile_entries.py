@@ -13,7 +13,6 @@ import pytest
 
 from semiont_jobs import FilesystemJobStore, JobId, JobQuery, job_to_json
 from semiont_jobs.adapters.filesystem.jobs.job_files import MAX_JOB_FILE_BYTES
-from semiont_jobs.adapters.helpers import shared_files
 from tests.support.factories import pending
 from tests.support.hostile_files import ENTRIES, folder, lexists, names_in
 
@@ -65,7 +64,7 @@ async def test_an_entry_that_may_not_be_read_is_set_aside(
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_open(path, flags, mode)
 
-    monkeypatch.setattr(shared_files.os, "open", forbidding)
+    monkeypatch.setattr(os, "open", forbidding)
     await store.create(pending("job-good"))
     claim = await store.claim("w", LEASE)
     assert claim is not None and claim.job_id == "job-good"
@@ -79,7 +78,12 @@ async def test_a_file_over_the_limit_is_set_aside_unread(
     (folder(store.data_dir, "pending") / "job-big.json").write_bytes(big)
     reads: list[int] = []
     real_read = os.read
-    monkeypatch.setattr(shared_files.os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
+
+    def counting(fd: int, n: int) -> bytes:
+        reads.append(n)
+        return real_read(fd, n)
+
+    monkeypatch.setattr(os, "read", counting)
     assert await store.claim("w", LEASE) is None
     assert reads == []
     assert names_in(folder(store.data_dir, "quarantine")) == ["pending.job-big.json"]
