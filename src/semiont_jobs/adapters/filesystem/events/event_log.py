@@ -65,7 +65,8 @@ def encode_body(channel: str, scope: ResourceId | None, time: datetime, payload:
         )
     except (TypeError, ValueError) as exc:
         raise EventBusError(f"payload on channel {channel!r} is not JSON: {exc}") from exc
-    return text[1:].encode() + b"\n"
+    # A lone surrogate can only stand in a string, where its backslash form is the JSON escape for it.
+    return text[1:].encode("utf-8", "backslashreplace") + b"\n"
 
 
 def stamp(seq: int, body: bytes) -> bytes:
