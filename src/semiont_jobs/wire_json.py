@@ -32,13 +32,17 @@ def _no_constant(name: str) -> object:
     raise ValueError(f"{name} is not a JSON number")
 
 
+_DECODER: Final = json.JSONDecoder(parse_constant=_no_constant)
+
+
 def parse(raw: bytes | str) -> Any:
     """JSON text as Python data; raise :class:`InvalidJobError` if it is not JSON, however broken.
 
     The data is not yet checked: :func:`check` it.
     """
     try:
-        return json.loads(raw, parse_constant=_no_constant)
+        text = raw if isinstance(raw, str) else raw.decode(json.detect_encoding(raw), "surrogatepass")
+        return _DECODER.decode(text)
     except RecursionError:
         raise InvalidJobError("$", f"not JSON: nested deeper than {MAX_NESTING} levels") from None
     except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
@@ -51,10 +55,52 @@ def check(data: object) -> None:
     That is: dicts with string keys, lists (or tuples), strings, booleans, ``None``
     and finite numbers, nested at most :data:`MAX_NESTING` deep.
     """
+    if not _fine(data):
+        _explain(data)  # raises, unless the data was fine after all (a tuple, a str subclass)
+
+
+_SCALARS: Final = (str, bool, type(None))
+
+
+def _fine(data: object) -> bool:
+    """Whether ``data`` passes :func:`check` (the quick walk, which does not say where it fails)."""
+    level: list[Any] = [data]
+    for _depth in range(MAX_NESTING + 1):
+        below: list[Any] = []
+        extend = below.extend
+        for value in level:
+            kind = type(value)
+            if kind is str or kind is bool or value is None:
+                continue
+            if kind is dict:
+                if value and set(map(type, value)) != _STR:
+                    return False
+                extend(value.values())
+            elif kind is list:
+                extend(value)
+            elif kind is int:
+                if value.bit_length() >= _MAX_NUMBER_BITS:
+                    return False
+            elif kind is float:
+                if not math.isfinite(value):
+                    return False
+            else:
+                return False  # a tuple, a subclass, anything else: the thorough walk decides
+        if not below:
+            return True
+        level = below
+    return False
+
+
+_STR: Final = {str}
+
+
+def _explain(data: object) -> None:
+    """Raise the :class:`InvalidJobError` for the first place in ``data`` that fails :func:`check`."""
     stack: list[tuple[object, tuple[str | int, ...]]] = [(data, ())]
     while stack:
         value, path = stack.pop()
-        if value is None or isinstance(value, str | bool):
+        if isinstance(value, _SCALARS):
             continue
         if isinstance(value, int):
             if value.bit_length() >= _MAX_NUMBER_BITS:
@@ -83,6 +129,8 @@ def _path(path: tuple[str | int, ...]) -> str:
 
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_quote: Final = json.encoder.encode_basestring
+"""A string as JSON writes it, without escaping non-ASCII (as JavaScript)."""
 _INDENT: Final = "  "
 _UNSAFE_WHOLE: Final = float(2**53)
 
@@ -95,59 +143,59 @@ def stringify(value: object) -> str:
     """
     parts: list[str] = []
     _write(value, parts, "\n")
-    return "".join(parts)
+    text = "".join(parts)
+    if _SURROGATE.search(text) is None:
+        return text
+    # Surrogates stand only in strings. JavaScript strings are UTF-16: adjacent halves make one
+    # character, which it writes as such; a lone half it escapes.
+    paired = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", paired)
 
 
 def _write(value: object, parts: list[str], newline: str) -> None:
-    if isinstance(value, str):
-        parts.append(_string(value))
+    append = parts.append
+    if type(value) is str:
+        append(_quote(value))
     elif value is None:
-        parts.append("null")
+        append("null")
     elif value is True:
-        parts.append("true")
+        append("true")
     elif value is False:
-        parts.append("false")
+        append("false")
     elif isinstance(value, int):
-        parts.append(int.__repr__(value))
+        append(int.__repr__(value))
     elif isinstance(value, float):
-        parts.append(number(value))
+        append(number(value))
+    elif isinstance(value, str):
+        append(_quote(value))
     elif isinstance(value, Mapping):
         if not value:
-            parts.append("{}")
+            append("{}")
             return
         inner = newline + _INDENT
         separator = "{" + inner
         for key, item in value.items():
             if not isinstance(key, str):
                 raise TypeError(f"object keys must be strings, not {type(key).__name__}")
-            parts.append(separator)
-            parts.append(_string(key))
-            parts.append(": ")
+            append(separator)
+            append(_quote(key))
+            append(": ")
             _write(item, parts, inner)
             separator = "," + inner
-        parts.append(newline + "}")
+        append(newline + "}")
     elif isinstance(value, list | tuple):
         if not value:
-            parts.append("[]")
+            append("[]")
             return
         inner = newline + _INDENT
         separator = "[" + inner
         for item in value:
-            parts.append(separator)
+            append(separator)
             _write(item, parts, inner)
             separator = "," + inner
-        parts.append(newline + "]")
+        append(newline + "]")
     else:
         raise TypeError(f"{type(value).__name__} is not JSON data")
-
-
-def _string(value: str) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    if _SURROGATE.search(text) is None:
-        return text
-    # JavaScript strings are UTF-16: adjacent surrogate halves make one character, lone ones are escaped.
-    paired = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", paired)
 
 
 def number(value: float) -> str:
