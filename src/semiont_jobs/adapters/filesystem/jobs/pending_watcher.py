@@ -68,6 +68,12 @@ class PendingWatcher:
         deadline = asyncio.get_running_loop().time() + ARM_TIMEOUT
         attempt = 0
         while not self._armed.is_set():
+            if self._task is None or self._task.done():
+                if not self._use_notify:
+                    log.warning("cannot poll %s; only its periodic rescans will notice changes", self._folder)
+                    return
+                await self._restart(polling=True)
+                continue
             if self.mode == "notify":
                 if asyncio.get_running_loop().time() >= deadline:
                     log.warning("no change in %s is reported; polling it instead", self._folder)
