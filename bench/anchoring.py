@@ -24,8 +24,7 @@ from anchoring_texts import (
     EDGE_KINDS,
     common_words,
     contract,
-    edge_typo,
-    inner_typos_within_budget,
+    edge_typo_within_budget,
     invented,
     perturb,
     prose,
@@ -186,7 +185,7 @@ def edge_quotes(seed: int) -> None:
             if kind == "invented":
                 quote = invented(rng, truth, text, shortest=10)
             else:
-                quote = edge_typo(rng, kind, truth, rng.randint(0, inner_typos_within_budget(len(truth))))
+                quote = edge_typo_within_budget(rng, kind, truth)
             shift = rng.choice([rng.randint(-500, 500), rng.randint(-40, 40)])
             prefix, suffix = text[max(0, start - 32) : start], text[end : end + 32]
             _, result = timed(

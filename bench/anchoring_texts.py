@@ -5,7 +5,10 @@ from __future__ import annotations
 import random
 import unicodedata
 
+from rapidfuzz.distance import Levenshtein
+
 from semiont_jobs.application.detection import fuzzy_budget
+from semiont_jobs.application.detection.folding import fold
 
 SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "sa", "te", "vi", "do", "pa", "len", "mar", "tor", "ist", "bel")
 
@@ -240,11 +243,6 @@ def _like(rng: random.Random, char: str) -> str:
     return rng.choice([c for c in pool if c != char])
 
 
-def inner_typos_within_budget(length: int) -> int:
-    """The most typos (up to two) a quote of ``length`` may take inside besides one at an edge."""
-    return max(i for i in range(3) if i == 0 or 1 + i <= fuzzy_budget(length - 1 - i))
-
-
 def edge_typo(rng: random.Random, kind: str, quote: str, inner: int) -> str:
     """``quote`` with the typo ``kind`` (of :data:`EDGE_KINDS`) and ``inner`` typos away from its edges."""
     chars = list(quote)
@@ -265,3 +263,12 @@ def edge_typo(rng: random.Random, kind: str, quote: str, inner: int) -> str:
     else:
         chars.insert(at if at == 0 else at + 1, _like(rng, chars[at]))
     return "".join(chars)
+
+
+def edge_typo_within_budget(rng: random.Random, kind: str, quote: str) -> str:
+    """``quote`` with the typo ``kind`` and up to two inside, as many as leave it within the fuzzy budget."""
+    while True:
+        typed = edge_typo(rng, kind, quote, rng.randint(0, 2))
+        folded = fold(typed, lower=True)
+        if Levenshtein.distance(folded, fold(quote, lower=True)) <= fuzzy_budget(len(folded)):
+            return typed
