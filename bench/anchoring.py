@@ -5,7 +5,10 @@ contract with many repeated phrases, a Unicode mix of accents, CJK, Hebrew and
 emoji, and a 200,000-character prose text), perturbs each the way models do,
 anchors it, and prints recall (true span recovered), false anchors (invented
 quotes anchored anyway) and time per anchor, with ``str.find`` on the same
-quote as the bare baseline measured in the same run.
+quote as the bare baseline measured in the same run. A second table anchors
+short quotes (10-30 characters, from the start of a word to the end of one)
+with a typo on their first or last character, in Latin prose and in a text with
+emoji, CJK, Hebrew and Arabic around and inside the quotes.
 
 Run: ``python bench/anchoring.py`` (``--seed N`` for another draw).
 """
