@@ -66,6 +66,22 @@ def timed(call: Callable[..., object], *args: Any, **kwargs: Any) -> tuple[float
     return time.perf_counter() - began, result
 
 
+def anchor_as_model(text: str, start: int, end: int, quote: str, shift: int) -> tuple[float, object]:
+    """Anchor ``quote``, truly ``text[start:end]``, as a model would give it; the time and the result.
+
+    The offsets are off by ``shift``; the prefix and suffix are the true 32 characters either side.
+    """
+    return timed(
+        validate_and_correct_offsets,
+        text,
+        start + shift,
+        start + shift + len(quote),
+        quote,
+        prefix=text[max(0, start - 32) : start],
+        suffix=text[end : end + 32],
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=7)
@@ -91,16 +107,7 @@ def main() -> None:
         truth = text[start:end]
         quote = perturb(kind, rng, truth, text)
         shift = 0 if kind == "exact" else rng.choice([rng.randint(-500, 500), rng.randint(-40, 40)])
-        prefix, suffix = text[max(0, start - 32) : start], text[end : end + 32]
-        elapsed, result = timed(
-            validate_and_correct_offsets,
-            text,
-            start + shift,
-            start + shift + len(quote),
-            quote,
-            prefix=prefix,
-            suffix=suffix,
-        )
+        elapsed, result = anchor_as_model(text, start, end, quote, shift)
         find_elapsed, _ = timed(text.find, quote)
         counts[kind] += 1
         times[(name, kind)].append(elapsed)
@@ -190,16 +197,7 @@ def edge_quotes(seed: int) -> None:
             else:
                 quote = edge_typo_within_budget(rng, kind, truth)
             shift = rng.choice([rng.randint(-500, 500), rng.randint(-40, 40)])
-            prefix, suffix = text[max(0, start - 32) : start], text[end : end + 32]
-            _, result = timed(
-                validate_and_correct_offsets,
-                text,
-                start + shift,
-                start + shift + len(quote),
-                quote,
-                prefix=prefix,
-                suffix=suffix,
-            )
+            _, result = anchor_as_model(text, start, end, quote, shift)
             anchored[kind].append(isinstance(result, Anchor))
             found = (result.start, result.end) if isinstance(result, Anchor) else None
             true_span[kind].append(found == (start, end))
