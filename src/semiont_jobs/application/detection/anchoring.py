@@ -5,8 +5,8 @@ the first strategy that finds it: the offsets as given, an exact search, a
 search with whitespace and typographic quotes normalised, the same ignoring
 case, and finally an approximate search allowing a few edits near the model's
 offset, whose edges are refined so that a typo on the first or last character
-neither drops nor adds one. Offsets are Unicode code points (Python ``str`` indices), as in W3C
-selectors.
+neither drops nor adds one. Offsets are Unicode code points (Python ``str``
+indices), as in W3C selectors.
 """
 
 from __future__ import annotations
