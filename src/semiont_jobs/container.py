@@ -40,14 +40,20 @@ from semiont_jobs.application.handlers import (
     TagAnnotationHandler,
     semiont_workers,
 )
+from semiont_jobs.application.health_monitor import HealthMonitor
 from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.application.job_worker import JobWorker
+from semiont_jobs.application.model_call_telemetry import ModelCallTelemetry
 from semiont_jobs.application.worker_settings import WorkerSettings
 from semiont_jobs.ports.clock import utc_now
 from semiont_jobs.ports.content_fetcher import ContentFetcher
 from semiont_jobs.ports.event_bus import EventBus
 from semiont_jobs.ports.inference_client import InferenceClient
+from semiont_jobs.ports.job_metrics import NO_METRICS, JobMetrics
 from semiont_jobs.ports.job_store import JobStore
+from semiont_jobs.ports.model_calls import ModelCallObserver
+from semiont_jobs.ports.status_server import StatusServer
+from semiont_jobs.ports.tracer import NO_TRACER, Tracer
 from semiont_jobs.settings_schema import DEFAULT_CONFIG, check_config, choices
 
 __all__ = ["DEFAULT_CONFIG", "Container", "check_config"]
@@ -75,6 +81,11 @@ def resources_dir(content_dir: str | None, data_dir: str | None) -> str:
     return content_dir or str(Path(data_dir or ".") / "resources")
 
 
+def choose_metrics(health_port: int | None) -> str:
+    """Prometheus metrics when ``work`` serves them (``workers.health_port`` set), else none."""
+    return "none" if health_port is None else "prometheus"
+
+
 class Container(containers.DeclarativeContainer):
     """Wires the ports to adapters and the application services to the ports."""
 
@@ -83,6 +94,28 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Object(utc_now)
     built_adapters: providers.Provider[dict[str, object]] = providers.Singleton(dict)
     """Port name → the adapter the container handed out for it; what the lifespan opens."""
+
+    opentelemetry_tracer: providers.Provider[Tracer] = providers.Singleton(
+        deferred_adapters.opentelemetry_tracer, exporter=config.tracing.exporter
+    )
+    tracer: providers.Provider[Tracer] = providers.Selector(
+        config.tracing.backend,
+        none=providers.Object(NO_TRACER),
+        opentelemetry=adapter_lifespan.port(built_adapters, "tracer", opentelemetry_tracer),
+    )
+    """Spans of attempts, model calls and store transitions; ``NO_TRACER`` (no adapter) unless
+    ``tracing.backend = "opentelemetry"``."""
+    prometheus_job_metrics: providers.Provider[JobMetrics] = providers.Singleton(
+        deferred_adapters.prometheus_job_metrics
+    )
+    job_metrics: providers.Provider[JobMetrics] = providers.Selector(
+        providers.Callable(choose_metrics, config.workers.health_port),
+        none=providers.Object(NO_METRICS),
+        prometheus=prometheus_job_metrics,
+    )
+    model_call_observer: providers.Provider[ModelCallObserver] = providers.Singleton(
+        ModelCallTelemetry, tracer=tracer, metrics=job_metrics
+    )
 
     memory_job_store: providers.Provider[JobStore] = providers.Singleton(InMemoryJobStore, clock=clock)
     filesystem_job_store: providers.Provider[JobStore] = providers.Singleton(
@@ -127,7 +160,7 @@ class Container(containers.DeclarativeContainer):
     )
 
     scripted_inference_client: providers.Provider[InferenceClient] = providers.Singleton(
-        ScriptedInferenceClient
+        ScriptedInferenceClient, observer=model_call_observer
     )
     _inference_settings: ClassVar[dict[str, providers.Provider[Any]]] = {
         "model": config.inference.model,
@@ -135,6 +168,7 @@ class Container(containers.DeclarativeContainer):
         "base_url": config.inference.base_url,
         "timeout": config.inference.timeout,
         "max_retries": config.inference.max_retries,
+        "observer": model_call_observer,
     }
     anthropic_inference_client: providers.Provider[InferenceClient] = providers.Singleton(
         deferred_adapters.anthropic_inference_client, **_inference_settings
@@ -172,6 +206,7 @@ class Container(containers.DeclarativeContainer):
         ),
     )
 
+    tracer_lifespan: providers.Provider[Tracer] = providers.Resource(adapter_lifespan.opened, tracer)
     job_store_lifespan: providers.Provider[JobStore] = providers.Resource(adapter_lifespan.opened, job_store)
     event_bus_lifespan: providers.Provider[EventBus] = providers.Resource(adapter_lifespan.opened, event_bus)
     inference_client_lifespan: providers.Provider[InferenceClient] = providers.Resource(
@@ -183,13 +218,27 @@ class Container(containers.DeclarativeContainer):
     lifespan: providers.Provider[contextlib.AbstractAsyncContextManager[None]] = providers.Factory(
         adapter_lifespan.lifespan, __self__
     )
-    """``async with container.lifespan():`` opens the adapters built so far (job store, event bus,
-    inference client, content fetcher, in this order; an override counts as built) and closes them
-    on exit in reverse order, also when the body raised. An adapter never built is left alone."""
+    """``async with container.lifespan():`` opens the adapters built so far (tracer, job store, event
+    bus, inference client, content fetcher, in this order; an override counts as built) and closes
+    them on exit in reverse order, also when the body raised. An adapter never built is left alone."""
 
     job_queue: providers.Provider[JobQueue] = providers.Singleton(
-        JobQueue, store=job_store, event_bus=event_bus, clock=clock
+        JobQueue, store=job_store, event_bus=event_bus, clock=clock, tracer=tracer
     )
+    health_monitor: providers.Provider[HealthMonitor] = providers.Factory(
+        HealthMonitor,
+        queue=job_queue,
+        interval=config.workers.health_interval.as_float(),
+        metrics=job_metrics,
+    )
+    """Call it with ``workers=``: the worker runtimes whose loops it watches."""
+    status_server: providers.Provider[StatusServer] = providers.Factory(
+        deferred_adapters.prometheus_status_server,
+        metrics=prometheus_job_metrics,
+        host=config.workers.health_host,
+        port=config.workers.health_port,
+    )
+    """Call it with ``health=``: ``/health`` and ``/metrics`` on ``workers.health_host:health_port``."""
 
     backend_settings: providers.Provider[BackendSettings] = providers.Factory(
         BackendSettings, public_url=config.workers.public_url
@@ -198,6 +247,9 @@ class Container(containers.DeclarativeContainer):
         WorkerSettings,
         concurrency=config.workers.concurrency.as_int(),
         stop_grace=config.workers.stop_grace.as_float(),
+        job_timeout=config.workers.job_timeout,
+        stall_timeout=config.workers.stall_timeout,
+        timeout_grace=config.workers.timeout_grace.as_float(),
     )
     annotation_publisher: providers.Provider[AnnotationPublisher] = providers.Factory(
         AnnotationPublisher,
@@ -249,6 +301,7 @@ class Container(containers.DeclarativeContainer):
         event_bus=event_bus,
         backend=backend_settings,
         settings=worker_settings,
+        metrics=job_metrics,
     )
     """One worker runtime per handler with the Semiont lifecycle events; building them raises
     ``ConfigurationError`` without ``workers.public_url``."""

@@ -11,6 +11,7 @@ from semiont_jobs.adapters.helpers.inference_calls import (
     call_failed,
     chainable,
     log_usage,
+    observed,
     required,
     retry_after_seconds,
     retry_count,
@@ -19,6 +20,7 @@ from semiont_jobs.adapters.helpers.inference_calls import (
 )
 from semiont_jobs.ports.errors import InferenceError
 from semiont_jobs.ports.inference_client import InferenceResponse, StopReason
+from semiont_jobs.ports.model_calls import NO_MODEL_CALL_OBSERVER, ModelCallObserver
 
 PROVIDER = "anthropic"
 API_KEY_ENV = "ANTHROPIC_API_KEY"
@@ -55,10 +57,12 @@ class AnthropicInferenceClient:
         base_url: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        observer: ModelCallObserver = NO_MODEL_CALL_OBSERVER,
     ) -> None:
         self._model = required("inference.model", model)
         self._api_key = required("inference.api_key", setting_or_env(api_key, API_KEY_ENV), API_KEY_ENV)
         self._timeout = timeout_seconds(timeout)
+        self._observer = observer
         self._client = anthropic.AsyncAnthropic(
             api_key=self._api_key,
             base_url=base_url or None,
@@ -79,6 +83,7 @@ class AnthropicInferenceClient:
         response = await self.generate_text_with_metadata(prompt, max_tokens, temperature)
         return response.answer(PROVIDER)
 
+    @observed(PROVIDER)
     async def generate_text_with_metadata(
         self, prompt: str, max_tokens: int, temperature: float
     ) -> InferenceResponse:

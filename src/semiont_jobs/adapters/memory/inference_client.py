@@ -8,8 +8,10 @@ from typing import TypeAlias
 
 import attrs
 
+from semiont_jobs.adapters.helpers.inference_calls import observed
 from semiont_jobs.ports.errors import InferenceError
 from semiont_jobs.ports.inference_client import InferenceResponse
+from semiont_jobs.ports.model_calls import NO_MODEL_CALL_OBSERVER, ModelCallObserver
 
 Reply: TypeAlias = str | InferenceResponse | BaseException
 Responder: TypeAlias = Callable[[str], Reply | Awaitable[Reply]]
@@ -33,9 +35,18 @@ class ScriptedInferenceClient:
     Every call is recorded in :attr:`calls`. When a list of replies runs out, the
     call raises :class:`InferenceError` rather than inventing an answer. Like a real
     model, an empty reply raises and a refusal raises from :meth:`generate_text`.
+    Each call is reported to ``observer`` as one to the model ``scripted``.
     """
 
-    def __init__(self, replies: Iterable[Reply] | Responder = ()) -> None:
+    _model = PROVIDER
+
+    def __init__(
+        self,
+        replies: Iterable[Reply] | Responder = (),
+        *,
+        observer: ModelCallObserver = NO_MODEL_CALL_OBSERVER,
+    ) -> None:
+        self._observer = observer
         self._responder: Responder | None = replies if callable(replies) else None
         self._replies: list[Reply] = [] if callable(replies) else list(replies)
         self.calls: list[RecordedPrompt] = []
@@ -53,6 +64,7 @@ class ScriptedInferenceClient:
         response = await self.generate_text_with_metadata(prompt, max_tokens, temperature)
         return response.answer(PROVIDER)
 
+    @observed(PROVIDER)
     async def generate_text_with_metadata(
         self, prompt: str, max_tokens: int, temperature: float
     ) -> InferenceResponse:

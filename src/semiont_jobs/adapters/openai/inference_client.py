@@ -12,6 +12,7 @@ from semiont_jobs.adapters.helpers.inference_calls import (
     call_failed,
     chainable,
     log_usage,
+    observed,
     required,
     retry_after_seconds,
     retry_count,
@@ -20,6 +21,7 @@ from semiont_jobs.adapters.helpers.inference_calls import (
 )
 from semiont_jobs.ports.errors import InferenceError
 from semiont_jobs.ports.inference_client import InferenceResponse, StopReason
+from semiont_jobs.ports.model_calls import NO_MODEL_CALL_OBSERVER, ModelCallObserver
 
 PROVIDER = "openai"
 API_KEY_ENV = "OPENAI_API_KEY"
@@ -63,6 +65,7 @@ class OpenAIInferenceClient:
         base_url: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        observer: ModelCallObserver = NO_MODEL_CALL_OBSERVER,
         max_tokens_parameter: MaxTokensParameter | None = None,
     ) -> None:
         self._model = required("inference.model", model)
@@ -70,6 +73,7 @@ class OpenAIInferenceClient:
         api_key = setting_or_env(api_key, API_KEY_ENV) or (LOCAL_SERVER_KEY if base_url else None)
         self._api_key = required("inference.api_key", api_key, API_KEY_ENV)
         self._timeout = timeout_seconds(timeout)
+        self._observer = observer
         self._max_tokens_parameter: MaxTokensParameter = max_tokens_parameter or (
             "max_tokens" if base_url else "max_completion_tokens"
         )
@@ -93,6 +97,7 @@ class OpenAIInferenceClient:
         response = await self.generate_text_with_metadata(prompt, max_tokens, temperature)
         return response.answer(PROVIDER)
 
+    @observed(PROVIDER)
     async def generate_text_with_metadata(
         self, prompt: str, max_tokens: int, temperature: float
     ) -> InferenceResponse:
