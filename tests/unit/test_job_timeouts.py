@@ -24,6 +24,7 @@ from semiont_jobs import (
     WorkerSettings,
 )
 from semiont_jobs.application.job_context import JobCancelledError, JobTimedOutError
+from semiont_jobs.domain.vocabulary import JobType
 from semiont_jobs.testing.jobs import pending
 
 NO_BACKOFF = RetryPolicy(initial_delay=0, jitter=0)
@@ -183,7 +184,7 @@ async def test_limits_apply_per_job_type(queue: JobQueue) -> None:
     await queue.create_job(pending("job-h", max_retries=1))
     await queue.create_job(pending("job-c", job_type="comment-annotation", max_retries=1))
     limits = settings(concurrency=2, job_timeout={"highlight-annotation": 0.1}, timeout_grace=0.1)
-    handlers = {"highlight-annotation": sleepy, "comment-annotation": sleepy}
+    handlers: dict[JobType, Any] = {"highlight-annotation": sleepy, "comment-annotation": sleepy}
     await asyncio.wait_for(JobWorker(queue, handlers, limits).run_until_idle(), 10)
 
     assert isinstance(await queue.get_job("job-h"), FailedJob)
