@@ -16,9 +16,17 @@ from semiont_jobs.ports.errors import (
 )
 from semiont_jobs.ports.event_bus import Event, EventBus, EventHandler, Subscription
 from semiont_jobs.ports.inference_client import InferenceClient, InferenceResponse, StopReason
+from semiont_jobs.ports.job_metrics import NO_METRICS, AttemptOutcome, JobMetrics, NoMetrics
 from semiont_jobs.ports.job_store import Claim, JobFilter, JobStore
+from semiont_jobs.ports.model_calls import NO_MODEL_CALL_OBSERVER, ModelCall, ModelCallObserver
+from semiont_jobs.ports.status_server import HealthCheck, HealthReport, StatusServer
+from semiont_jobs.ports.tracer import NO_TRACER, NoTracer, Span, Tracer
 
 __all__ = [
+    "NO_METRICS",
+    "NO_MODEL_CALL_OBSERVER",
+    "NO_TRACER",
+    "AttemptOutcome",
     "ConfigurationError",
     "Claim",
     "ContentError",
@@ -29,16 +37,26 @@ __all__ = [
     "EventHandler",
     "InferenceClient",
     "InferenceError",
+    "HealthCheck",
+    "HealthReport",
     "InferenceResponse",
     "JobAlreadyExistsError",
     "JobFilter",
+    "JobMetrics",
     "JobNotFoundError",
     "JobStateConflictError",
     "JobStore",
     "JobStoreError",
     "LeaseLostError",
+    "ModelCall",
+    "ModelCallObserver",
+    "NoMetrics",
+    "NoTracer",
     "ResourceNotFoundError",
+    "Span",
+    "StatusServer",
     "StopReason",
     "StoreUnavailableError",
     "Subscription",
+    "Tracer",
 ]
