@@ -5,7 +5,10 @@ contract with many repeated phrases, a Unicode mix of accents, CJK, Hebrew and
 emoji, and a 200,000-character prose text), perturbs each the way models do,
 anchors it, and prints recall (true span recovered), false anchors (invented
 quotes anchored anyway) and time per anchor, with ``str.find`` on the same
-quote as the bare baseline measured in the same run.
+quote as the bare baseline measured in the same run. A second table anchors
+short quotes (10-30 characters, from the start of a word to the end of one)
+with a typo on their first or last character, in Latin prose and in a text with
+emoji, CJK, Hebrew and Arabic around and inside the quotes.
 
 Run: ``python bench/anchoring.py`` (``--seed N`` for another draw).
 """
@@ -20,164 +23,38 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from anchoring_texts import (
+    EDGE_KINDS,
+    common_words,
+    contract,
+    edge_typo_within_budget,
+    invented,
+    perturb,
+    prose,
+    random_span,
+    scripts_mix,
+    token_span,
+    typo,
+    unicode_mix,
+)
+from rapidfuzz.distance import Levenshtein
+
 from semiont_jobs.application.detection import (
     Anchor,
     QuoteNotFoundError,
     TextAnchorer,
     validate_and_correct_offsets,
 )
+from semiont_jobs.application.detection.folding import fold
 
 SPANS = 1000
 KINDS = ("exact", "shifted", "case", "whitespace", "typo", "all three", "invented")
-SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "sa", "te", "vi", "do", "pa", "len", "mar", "tor", "ist", "bel")
-
-
-def _words(rng: random.Random, count: int) -> list[str]:
-    lengths = (1, 2, 2, 3, 3, 4)
-    return ["".join(rng.choice(SYLLABLES) for _ in range(rng.choice(lengths))) for _ in range(count)]
-
-
-def prose(rng: random.Random, size: int) -> str:
-    """English-like prose: Zipf-distributed pseudo-words, sentences, paragraphs, quotes, numbers."""
-    vocabulary = ["the", "of", "and", "a", "to", "in", "is", "that", "it", "was", *_words(rng, 3000)]
-    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
-    parts: list[str] = []
-    length = 0
-    while length < size:
-        words = rng.choices(vocabulary, weights, k=rng.randint(6, 28))
-        words[0] = words[0].capitalize()
-        if rng.random() < 0.2:
-            words.insert(rng.randint(1, len(words) - 1), str(rng.randint(2, 2024)))
-        if rng.random() < 0.15:
-            at = rng.randint(0, len(words) - 2)
-            words[at], words[at + 1] = "“" + words[at], words[at + 1] + "”"
-        sentence = " ".join(words) + rng.choice(".....?!") + rng.choice(["  ", " ", " ", " ", "\n\n", "\r\n"])
-        parts.append(sentence)
-        length += len(sentence)
-    return "".join(parts)[:size]
-
-
-def contract(rng: random.Random, size: int) -> str:
-    """Legal boilerplate: the same clauses again and again with small changes."""
-    clauses = [
-        "The Tenant shall pay the Rent on the {n}th day of each month.",
-        "Pursuant to Section {n}.{m}, the Landlord may enter the Premises upon notice.",
-        "Notwithstanding Section {n}, the Tenant shall keep the Premises in good repair.",
-        "Any notice under this Agreement shall be given in writing to the address in Schedule {n}.",
-        "The Landlord shall insure the Building against fire for not less than {n}00,000 dollars.",
-    ]
-    parts: list[str] = []
-    section = 1
-    while sum(map(len, parts)) < size:
-        parts.append(f"\n{section}. ")
-        for _ in range(rng.randint(2, 5)):
-            parts.append(rng.choice(clauses).format(n=rng.randint(1, 30), m=rng.randint(1, 9)) + " ")
-        section += 1
-    return "".join(parts)[:size]
-
-
-def unicode_mix(rng: random.Random, size: int) -> str:
-    """Accents (precomposed and combining), CJK, Hebrew and emoji, counted as code points."""
-    pieces = [
-        "café",
-        "cafe\u0301",
-        "naïve",
-        "Zoë",
-        "東京",
-        "日本語の文章",
-        "京都は古都です",
-        "שלום",
-        "עולם יפה",
-        "🚀",
-        "🎉",
-        "👩‍🔬",
-        "Ωmega",
-        "straße",
-        "İstanbul",
-        "fjörd",
-        "ångström",
-        *_words(rng, 200),
-    ]
-    parts: list[str] = []
-    while sum(map(len, parts)) < size:
-        parts.append(" ".join(rng.choices(pieces, k=rng.randint(5, 15))) + rng.choice([". ", "。", "!\n"]))
-    return "".join(parts)[:size]
-
-
-def random_span(rng: random.Random, text: str) -> tuple[int, int]:
-    """A span of 20 to 300 characters that starts and ends at word boundaries."""
-    while True:
-        start = rng.randrange(0, len(text) - 320)
-        while start > 0 and not text[start - 1].isspace():
-            start += 1
-        end = start + rng.randint(20, 300)
-        while end < len(text) and text[end].isalnum():
-            end += 1
-        quote = text[start:end]
-        if quote.strip() == quote and quote:
-            return start, end
-
-
-def typo(rng: random.Random, quote: str) -> str:
-    chars = list(quote)
-    for _ in range(rng.randint(1, 3)):
-        at = rng.randrange(1, len(chars) - 1)
-        match rng.choice(("substitute", "insert", "delete")):
-            case "substitute":
-                chars[at] = rng.choice("abcdefghijklmnopqrstuvwxyz")
-            case "insert":
-                chars.insert(at, rng.choice("abcdefghijklmnopqrstuvwxyz"))
-            case _:
-                del chars[at]
-    return "".join(chars)
-
-
-def whitespace(rng: random.Random, quote: str) -> str:
-    replacement = rng.choice([" ", "  ", "\n"])
-    return replacement.join(quote.split()).replace("“", '"').replace("”", '"')
-
-
-def case(rng: random.Random, quote: str) -> str:
-    return rng.choice([str.lower, str.upper, str.title])(quote)
-
-
-def invented(rng: random.Random, quote: str, text: str) -> str:
-    words = text.split()
-    while True:
-        start = rng.randrange(len(words) - 60)
-        sample = rng.sample(words[start : start + 60], k=min(60, max(3, len(quote.split()))))
-        candidate = " ".join(sample)[: max(20, len(quote))].strip()
-        if candidate not in text:
-            return candidate
-
-
-def common_words(rng: random.Random, words: list[str]) -> str:
-    """A short invented quote made of frequent words: the slowest case for the approximate search."""
-    chosen = [rng.choice(words) for _ in range(rng.randint(4, 14))]
-    chosen.insert(rng.randrange(len(chosen)), rng.choice(["xq", "zz", "qy"]))
-    return " ".join(chosen)
 
 
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
     inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
     union = max(a[1], b[1]) - min(a[0], b[0])
     return inter / union if union else 0.0
-
-
-def perturb(kind: str, rng: random.Random, truth: str, text: str) -> str:
-    match kind:
-        case "case":
-            return case(rng, truth)
-        case "whitespace":
-            return whitespace(rng, truth)
-        case "typo":
-            return typo(rng, truth)
-        case "all three":
-            return typo(rng, whitespace(rng, case(rng, truth)))
-        case "invented":
-            return invented(rng, truth, text)
-        case _:
-            return truth
 
 
 def timed(call: Callable[..., object], *args: Any, **kwargs: Any) -> tuple[float, object]:
@@ -187,6 +64,22 @@ def timed(call: Callable[..., object], *args: Any, **kwargs: Any) -> tuple[float
     except QuoteNotFoundError as exc:
         result = exc
     return time.perf_counter() - began, result
+
+
+def anchor_as_model(text: str, start: int, end: int, quote: str, shift: int) -> tuple[float, object]:
+    """Anchor ``quote``, truly ``text[start:end]``, as a model would give it; the time and the result.
+
+    The offsets are off by ``shift``; the prefix and suffix are the true 32 characters either side.
+    """
+    return timed(
+        validate_and_correct_offsets,
+        text,
+        start + shift,
+        start + shift + len(quote),
+        quote,
+        prefix=text[max(0, start - 32) : start],
+        suffix=text[end : end + 32],
+    )
 
 
 def main() -> None:
@@ -214,16 +107,7 @@ def main() -> None:
         truth = text[start:end]
         quote = perturb(kind, rng, truth, text)
         shift = 0 if kind == "exact" else rng.choice([rng.randint(-500, 500), rng.randint(-40, 40)])
-        prefix, suffix = text[max(0, start - 32) : start], text[end : end + 32]
-        elapsed, result = timed(
-            validate_and_correct_offsets,
-            text,
-            start + shift,
-            start + shift + len(quote),
-            quote,
-            prefix=prefix,
-            suffix=suffix,
-        )
+        elapsed, result = anchor_as_model(text, start, end, quote, shift)
         find_elapsed, _ = timed(text.find, quote)
         counts[kind] += 1
         times[(name, kind)].append(elapsed)
@@ -259,6 +143,7 @@ def main() -> None:
             cells.append(f"{ours * 1e3:.2f} ms ({ratio})")
         print(f"| {name} | " + " | ".join(cells) + " |")
     long_quotes(texts["prose 200k"], rng)
+    edge_quotes(seed)
 
 
 def long_quotes(text: str, rng: random.Random) -> None:
@@ -287,6 +172,64 @@ def long_quotes(text: str, rng: random.Random) -> None:
 
 def _ms(samples: list[float]) -> str:
     return f"{statistics.median(samples) * 1e3:.2f} / {max(samples) * 1e3:.2f} ms"
+
+
+EDGE_SPANS = 200
+"""Quotes per edge typo kind, half from each text."""
+
+
+def edge_quotes(seed: int) -> None:
+    """Short quotes with a typo on their first or last character, in Latin prose and in mixed scripts."""
+    rng = random.Random(f"edges {seed}")
+    texts = {"Latin prose": prose(rng, 5_000), "emoji, CJK, RTL": scripts_mix(rng, 5_000)}
+    columns = (*texts, "10-19 chars", "20-30 chars")
+    tally: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    true_span: dict[str, list[bool]] = defaultdict(list)
+    anchored: dict[str, list[bool]] = defaultdict(list)
+    for kind in (*EDGE_KINDS, "invented"):
+        for n in range(EDGE_SPANS):
+            name = list(texts)[n % len(texts)]
+            text = texts[name]
+            start, end = token_span(rng, text)
+            truth = text[start:end]
+            if kind == "invented":
+                quote = invented(rng, truth, text, shortest=10)
+            else:
+                quote = edge_typo_within_budget(rng, kind, truth)
+            shift = rng.choice([rng.randint(-500, 500), rng.randint(-40, 40)])
+            _, result = anchor_as_model(text, start, end, quote, shift)
+            anchored[kind].append(isinstance(result, Anchor))
+            found = (result.start, result.end) if isinstance(result, Anchor) else None
+            true_span[kind].append(found == (start, end))
+            hit = found == (start, end) or (isinstance(result, Anchor) and nearer(quote, result.exact, truth))
+            for column in (name, "10-19 chars" if len(truth) < 20 else "20-30 chars"):
+                tally[(kind, column)].append(hit)
+            tally[(kind, "all")].append(hit)
+
+    print(f"\nEdge typos: quotes of 10-30 characters, plus 0-2 typos inside, seed {seed}\n")
+    print("| edge typo | spans | exact span | true span | " + " | ".join(columns) + " | anchored at all |")
+    print("|---|" + "---:|" * (len(columns) + 4))
+    for kind in EDGE_KINDS:
+        cells = [_share(tally[(kind, column)]) for column in ("all", *columns)]
+        cells.insert(1, _share(true_span[kind]))
+        print(f"| {kind} | {EDGE_SPANS} | " + " | ".join(cells) + f" | {_share(anchored[kind])} |")
+    dashes = " | ".join("-" * (len(columns) + 2))
+    print(f"| invented quote | {EDGE_SPANS} | {dashes} | {_share(anchored['invented'])} (false anchors) |")
+
+
+def nearer(quote: str, found: str, truth: str) -> bool:
+    """Whether ``found`` is fewer edits from ``quote`` than ``truth`` (folded as the anchorer folds).
+
+    Any anchorer must prefer such a span: an edge deletion leaves a quote that is nearer the passage
+    without that character than the passage itself.
+    """
+    distance = Levenshtein.distance
+    model = fold(quote, lower=True)
+    return distance(model, fold(found, lower=True)) < distance(model, fold(truth, lower=True))
+
+
+def _share(hits: list[bool]) -> str:
+    return f"{sum(hits) / len(hits):.1%}" if hits else "-"
 
 
 if __name__ == "__main__":

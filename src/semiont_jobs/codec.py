@@ -1,14 +1,15 @@
 """The wire format: jobs to and from the reference's camelCase JSON.
 
 One private cattrs converter, built by :func:`make_converter`, reads and writes
-exactly what ``@semiont/jobs`` reads and writes. Absent optionals are omitted,
-times are written as JavaScript's ``toISOString`` does, and malformed data raises
-:class:`InvalidJobError` naming the offending field.
+exactly what ``@semiont/jobs`` reads and writes. Keys are written in the order the
+reference writes them, absent optionals are omitted, times are written as
+JavaScript's ``toISOString`` does, and job files come out byte for byte as the
+reference writes them. Any malformed input, of any shape or size, raises
+:class:`InvalidJobError` naming the offending field, and nothing else.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from cattrs.v import format_exception
 
 from semiont_jobs.domain.annotations import WIRE_NAME
 from semiont_jobs.domain.catalog import JOB_KINDS
-from semiont_jobs.domain.errors import DomainError, InvalidJobError
+from semiont_jobs.domain.errors import DomainError, InvalidJobError, shorten
 from semiont_jobs.domain.events import EventMessage, JsonMessage
 from semiont_jobs.domain.jobs import (
     STATE_CLASSES,
@@ -31,6 +32,7 @@ from semiont_jobs.domain.jobs import (
     RunningJob,
 )
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
+from semiont_jobs.wire_json import MAX_SAFE_INTEGER, check, parse, stringify
 
 _CAMEL: Final = re.compile(r"_([a-z])")
 
@@ -46,13 +48,23 @@ def format_time(value: datetime) -> str:
 
 
 def parse_time(value: object) -> datetime:
-    """Read an ISO-8601 instant with a zone; raise ``ValueError`` otherwise."""
+    """Read an ISO-8601 instant with a zone, in UTC; raise ``ValueError`` (``TypeError``) otherwise."""
     if not isinstance(value, str):
         raise TypeError(f"expected an ISO-8601 string, got {type(value).__name__}")
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        raise ValueError(f"{value!r} has no time zone")
-    return parsed
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{_preview(value)} is not an ISO-8601 time") from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError(f"{_preview(value)} has no time zone")
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{_preview(value)} is out of range in UTC") from None
+
+
+def _preview(value: object) -> str:
+    return shorten(repr(value), 60)
 
 
 def _strict(kind: type, accepted: tuple[type, ...]) -> Any:
@@ -62,6 +74,14 @@ def _strict(kind: type, accepted: tuple[type, ...]) -> Any:
         return value
 
     return structure
+
+
+def _counted(value: object, _: object) -> int:
+    if type(value) is not int:
+        raise TypeError(f"expected int, got {type(value).__name__}")
+    if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        raise ValueError(f"{_preview(value)} is beyond JavaScript's safe integers")
+    return value
 
 
 def _json_object(value: object, _: object) -> Mapping[str, Any]:
@@ -83,7 +103,7 @@ def _is_typed_map(type_: Any) -> bool:
 def make_converter() -> cattrs.Converter:
     """Build the converter for every class of the job model."""
     converter = cattrs.Converter(forbid_extra_keys=False)
-    converter.register_structure_hook(int, _strict(int, (int,)))
+    converter.register_structure_hook(int, _counted)
     converter.register_structure_hook(float, _strict(float, (int, float)))
     converter.register_structure_hook(str, _strict(str, (str,)))
     converter.register_structure_hook(bool, _strict(bool, (bool,)))
@@ -185,6 +205,10 @@ def _format_exception(exc: BaseException, type_: Any) -> str:
     return str(exc)
 
 
+_DATA_ERRORS: Final = (DomainError, TypeError, ValueError, ArithmeticError)
+"""What structuring JSON data that passed :func:`check` can raise: all of it means bad data."""
+
+
 def _invalid(exc: cattrs.BaseValidationError) -> InvalidJobError:
     """The first problem in ``exc`` as an :class:`InvalidJobError` with a wire path."""
     message = cattrs.transform_error(exc, format_exception=_format_exception)[0]
@@ -194,18 +218,19 @@ def _invalid(exc: cattrs.BaseValidationError) -> InvalidJobError:
 
 
 def job_from_dict(data: object) -> Job:
-    """Read a wire JSON object; raise :class:`InvalidJobError` naming what is wrong."""
+    """Read a wire JSON object; raise :class:`InvalidJobError` naming what is wrong, for any input."""
     if not isinstance(data, dict):
         raise InvalidJobError("$", f"expected a JSON object, got {type(data).__name__}")
+    check(data)
     status = data.get("status")
-    if status not in STATE_CLASSES:
-        raise InvalidJobError("status", f"unknown status {status!r}")
+    if not isinstance(status, str) or status not in STATE_CLASSES:
+        raise InvalidJobError("status", f"unknown status {_preview(status)}")
     metadata = data.get("metadata")
     if not isinstance(metadata, dict):
         raise InvalidJobError("metadata", "missing or not an object")
     job_type = metadata.get("type")
-    if job_type not in JOB_KINDS:
-        raise InvalidJobError("metadata.type", f"unknown job type {job_type!r}")
+    if not isinstance(job_type, str) or job_type not in JOB_KINDS:
+        raise InvalidJobError("metadata.type", f"unknown job type {_preview(job_type)}")
     body = dict(data)
     if status == "running" and body.get("progress") == {}:
         del body["progress"]
@@ -215,23 +240,29 @@ def job_from_dict(data: object) -> Job:
         job: Job = _CONVERTER.structure(body, _state_type(status, job_type))
     except cattrs.BaseValidationError as exc:
         raise _invalid(exc) from exc
-    except (DomainError, TypeError, ValueError) as exc:
-        raise InvalidJobError("$", str(exc)) from exc
+    except _DATA_ERRORS as exc:
+        raise InvalidJobError("$", str(exc) or type(exc).__name__) from exc
     return job
+
+
+def to_json(data: object) -> bytes:
+    """JSON data as the reference writes a job file: ``JSON.stringify(data, null, 2)`` in UTF-8."""
+    return stringify(data).encode("utf-8")
 
 
 def job_to_json(job: Job) -> bytes:
     """``job`` as the reference writes a job file (two-space indented JSON, UTF-8)."""
-    return json.dumps(job_to_dict(job), indent=2, ensure_ascii=False).encode("utf-8")
+    return to_json(job_to_dict(job))
+
+
+def read_json(raw: bytes | str) -> Any:
+    """Parse a job file's content; raise :class:`InvalidJobError` if it is not JSON, however broken."""
+    return parse(raw)
 
 
 def job_from_json(raw: bytes | str) -> Job:
     """Read a job file's content; raise :class:`InvalidJobError` on any malformation."""
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidJobError("$", f"not JSON: {exc}") from exc
-    return job_from_dict(data)
+    return job_from_dict(parse(raw))
 
 
 def unstructure(value: object) -> Any:
@@ -257,5 +288,7 @@ __all__ = [
     "make_converter",
     "message_to_dict",
     "parse_time",
+    "read_json",
+    "to_json",
     "unstructure",
 ]

@@ -28,6 +28,8 @@ from semiont_jobs.adapters.memory import (
     InMemoryJobStore,
     ScriptedInferenceClient,
 )
+from semiont_jobs.application.detection import DetectionSettings
+from semiont_jobs.application.detection.budget import configured_detection
 from semiont_jobs.application.handlers import (
     AnnotationPublisher,
     AssessmentAnnotationHandler,
@@ -258,10 +260,18 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         offset_unit=config.workers.offset_unit,
     )
+    detection_settings: providers.Provider[DetectionSettings] = providers.Factory(
+        configured_detection,
+        chunk_tokens=config.detection.chunk_tokens.as_int(),
+        overlap_tokens=config.detection.overlap_tokens.as_int(),
+        chunk_retries=config.detection.chunk_retries.as_int(),
+        max_failed_chunk_share=config.detection.max_failed_chunk_share.as_float(),
+    )
     _detection_collaborators: ClassVar[dict[str, providers.Provider[Any]]] = {
         "inference": inference_client,
         "content": content_fetcher,
         "annotations": annotation_publisher,
+        "settings": detection_settings,
     }
     reference_annotation_handler: providers.Provider[SemiontHandler] = providers.Factory(
         ReferenceAnnotationHandler, **_detection_collaborators

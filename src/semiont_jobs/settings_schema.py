@@ -13,6 +13,7 @@ from typing import Any, Final
 
 import attrs
 
+from semiont_jobs.application.detection import DetectionSettings
 from semiont_jobs.application.handlers import DEFAULT_CREATION_TIMEOUT
 from semiont_jobs.application.time_limits import (
     DEFAULT_JOB_TIMEOUT,
@@ -82,6 +83,7 @@ _BOOLEANS: Final = {"true": True, "1": True, "yes": True, "false": False, "0": F
 
 
 _WORKER_DEFAULTS: Final = WorkerSettings()
+_DETECTION_DEFAULTS: Final = DetectionSettings()
 
 
 def _job_timeouts(value: Any) -> object:
@@ -142,6 +144,10 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("workers.log_format", "text", choices=("text", "json")),
     Setting("tracing.backend", "none", choices=("none", "opentelemetry")),
     Setting("tracing.exporter", choices=("otlp", "console")),
+    Setting("detection.chunk_tokens", _DETECTION_DEFAULTS.chunk_tokens, int),
+    Setting("detection.overlap_tokens", _DETECTION_DEFAULTS.overlap_tokens, int),
+    Setting("detection.chunk_retries", _DETECTION_DEFAULTS.chunk_retries, int),
+    Setting("detection.max_failed_chunk_share", _DETECTION_DEFAULTS.max_failed_chunk_share, float),
 )
 BY_KEY: Final = {setting.key: setting for setting in SETTINGS}
 

@@ -7,14 +7,14 @@ import io
 import json
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 
 from semiont_jobs import EventBusError, FilesystemEventBus, ResourceId
 from semiont_jobs.adapters.filesystem.events import log_hub
-from semiont_jobs.adapters.filesystem.events.event_log import list_segments
+from semiont_jobs.adapters.filesystem.events.event_log import list_segments, segment_path
 from semiont_jobs.adapters.helpers.durable_files import datasync
 from semiont_jobs.cli.events import print_events
 from semiont_jobs.domain.events import JsonMessage
@@ -241,3 +241,42 @@ async def test_print_events_follows_until_cancelled(bus: FilesystemEventBus) -> 
     with pytest.raises(asyncio.CancelledError):
         await printing
     assert [json.loads(line)["payload"] for line in out.getvalue().splitlines()] == [{"n": 0}]
+
+
+async def test_a_line_nested_past_the_recursion_limit_is_skipped(bus: FilesystemEventBus) -> None:
+    await bus.publish(JsonMessage(channel="x", payload={"n": 1}))
+    append_bytes(segment_path(bus.directory, 1), b'{"seq":2,"x":' + b"[" * 100_000 + b"]" * 100_000 + b"}\n")
+    await bus.publish(JsonMessage(channel="x", payload={"n": 3}))
+    assert await asyncio.wait_for(payloads(bus), 10) == [1, 3]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda path: os.mkfifo(path),
+        lambda path: path.mkdir(),
+        lambda path: path.symlink_to("/dev/zero"),
+    ],
+    ids=["fifo", "folder", "link-to-dev-zero"],
+)
+async def test_entries_named_like_segments_that_are_no_files_are_no_segments(
+    bus: FilesystemEventBus, make: Callable[[Path], None]
+) -> None:
+    await bus.publish(JsonMessage(channel="x", payload={"n": 1}))
+    make(segment_path(bus.directory, 900))
+    await asyncio.wait_for(bus.publish(JsonMessage(channel="x", payload={"n": 2})), 10)
+    assert await asyncio.wait_for(payloads(bus), 10) == [1, 2]
+    other = FilesystemEventBus(bus.directory.parent)
+    await asyncio.wait_for(other.publish(JsonMessage(channel="x", payload={"n": 3})), 10)
+    assert await asyncio.wait_for(payloads(other), 10) == [1, 2, 3]
+    await other.close()
+
+
+async def test_a_cursor_that_is_a_fifo_is_an_event_bus_error_not_a_hang(bus: FilesystemEventBus) -> None:
+    await bus.publish(JsonMessage(channel="x", payload={"n": 1}))
+    await bus.ack("reader", 1)
+    cursor = next(bus.directory.rglob("reader.json"))
+    cursor.unlink()
+    os.mkfifo(cursor)
+    with pytest.raises(EventBusError, match="FIFO"):
+        await asyncio.wait_for(payloads(bus, consumer="reader"), 10)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,7 +26,8 @@ from semiont_jobs.domain import JOB_TYPES, JobType
 from tests.support.strategies import jobs
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reference_jobs"
-REFERENCE_FILES = sorted(FIXTURES.glob("*.json"))
+REFERENCE_FILES = sorted(FIXTURES.rglob("*.json"))
+"""Job files as the reference writes them; generated/ holds one of each type in each state."""
 
 
 def reference(name: str) -> dict[str, Any]:
@@ -38,6 +40,37 @@ def test_reference_files_round_trip_unchanged(path: Path) -> None:
     data = json.loads(path.read_text())
     assert job_to_dict(job_from_dict(data)) == data
     assert json.loads(job_to_json(job_from_json(path.read_bytes()))) == data
+
+
+@pytest.mark.parametrize("path", REFERENCE_FILES, ids=lambda p: p.stem)
+def test_reference_files_are_rewritten_byte_for_byte(path: Path) -> None:
+    raw = path.read_bytes()
+    assert job_to_json(job_from_json(raw)) == raw
+
+
+def test_generated_reference_files_cover_every_type_in_every_state() -> None:
+    written = {(data["metadata"]["type"], data["status"]) for data in map(json.loads, _generated())}
+    assert written == {
+        (t, s) for t in JOB_TYPES for s in ("pending", "running", "complete", "failed", "cancelled")
+    }
+
+
+def _generated() -> list[bytes]:
+    return [path.read_bytes() for path in sorted((FIXTURES / "generated").glob("*.json"))]
+
+
+def test_a_changed_value_is_the_only_difference_in_a_rewritten_reference_file() -> None:
+    raw = (FIXTURES / "generated" / "tag-annotation-running.json").read_bytes()
+    job = job_from_json(raw)
+    assert isinstance(job, RunningJob) and job.progress is not None
+    moved = job.report_progress(attrs.evolve(job.progress, percentage=60, current_category="Issue"))
+    before, after = raw.decode().splitlines(), job_to_json(moved).decode().splitlines()
+    assert len(before) == len(after)
+    changed = [(old, new) for old, new in zip(before, after, strict=True) if old != new]
+    assert changed == [
+        ('    "percentage": 35,', '    "percentage": 60,'),
+        ('    "currentCategory": "Rule",', '    "currentCategory": "Issue",'),
+    ]
 
 
 def test_reference_files_cover_every_status() -> None:

@@ -35,9 +35,11 @@ def written() -> Iterator[io.StringIO]:
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger("semiont_jobs")
     saved = (root.handlers[:], root.level, root.propagate)
-    root.handlers[:], root.level, root.propagate = [handler], logging.INFO, False
+    root.handlers[:], root.propagate = [handler], False
+    root.setLevel(logging.INFO)
     yield stream
-    root.handlers[:], root.level, root.propagate = saved
+    root.handlers[:], root.propagate = saved[0], saved[2]
+    root.setLevel(saved[1])
 
 
 async def test_every_line_is_an_object_naming_the_job_type_and_attempt(written: io.StringIO) -> None:

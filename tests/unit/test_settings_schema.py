@@ -136,3 +136,13 @@ def test_file_values_given_as_text_are_typed_by_the_schema(tmp_path: Path) -> No
     with pytest.raises(ConfigurationError) as error:
         settings.resolve({}, env={}, config_file=toml)
     assert error.value.setting == "workers.concurrency" and str(toml) in str(error.value)
+
+
+def test_a_boolean_in_the_file_is_a_boolean_and_a_number_for_a_flag_is_refused(tmp_path: Path) -> None:
+    toml = tmp_path / "semiont-jobs.toml"
+    toml.write_text("[job_store]\nfsync = false\n")
+    assert settings.resolve({}, env={}, config_file=toml)["job_store"]["fsync"] is False
+    toml.write_text("[job_store]\nfsync = 3\n")
+    with pytest.raises(ConfigurationError) as error:
+        settings.resolve({}, env={}, config_file=toml)
+    assert error.value.setting == "job_store.fsync"

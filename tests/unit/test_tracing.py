@@ -54,6 +54,7 @@ def container(provider: TracerProvider) -> Container:
             "job_store": {"backend": "memory"},
             "workers": {"public_url": "http://localhost:4000"},
             "tracing": {"backend": "opentelemetry"},
+            "detection": {"chunk_retries": 0},
         }
     )
     container.opentelemetry_tracer.override(providers.Object(OpenTelemetryTracer(provider)))

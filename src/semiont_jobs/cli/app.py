@@ -13,12 +13,14 @@ from semiont_jobs.cli import render, settings
 from semiont_jobs.cli.db import db_group
 from semiont_jobs.cli.demo import demo_command
 from semiont_jobs.cli.enqueue import enqueue_command
+from semiont_jobs.cli.errors import FiniteFloat, OneLineErrors, not_empty
 from semiont_jobs.cli.events import events_command
 from semiont_jobs.cli.runtime import Runtime, run, with_queue
 from semiont_jobs.cli.watch import watch_jobs
 from semiont_jobs.cli.work import work_command
 from semiont_jobs.codec import job_to_dict
 from semiont_jobs.domain.ids import UserId
+from semiont_jobs.domain.queries import MAX_PAGE_BOUND
 from semiont_jobs.domain.vocabulary import JOB_STATUSES, JOB_TYPES
 from semiont_jobs.settings_schema import choices
 
@@ -26,14 +28,20 @@ console = render.make_console()
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="TOML configuration file.")
-@click.option("--data-dir", help="Data directory (job_store.data_dir).")
+@click.option("--data-dir", callback=not_empty, help="Data directory (job_store.data_dir).")
 @click.option("--store", type=click.Choice(choices("job_store.backend")), help="job_store.backend")
-@click.option("--dsn", help="PostgreSQL DSN (job_store.dsn).")
+@click.option("--dsn", callback=not_empty, help="PostgreSQL DSN (job_store.dsn).")
+@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
 @click.pass_context
 def cli(
-    ctx: click.Context, config_file: Path | None, data_dir: str | None, store: str | None, dsn: str | None
+    ctx: click.Context,
+    config_file: Path | None,
+    data_dir: str | None,
+    store: str | None,
+    dsn: str | None,
+    debug: bool,
 ) -> None:
     """Run Semiont's annotation workers and manage their job queue."""
     flags = {"job_store.data_dir": data_dir, "job_store.backend": store, "job_store.dsn": dsn}
@@ -47,8 +55,8 @@ pass_runtime = click.make_pass_decorator(Runtime)
 @click.option("--status", type=click.Choice(JOB_STATUSES))
 @click.option("--type", "job_type", type=click.Choice(JOB_TYPES))
 @click.option("--user", "user_id")
-@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--limit", type=click.IntRange(0, MAX_PAGE_BOUND), default=100, show_default=True)
+@click.option("--offset", type=click.IntRange(0, MAX_PAGE_BOUND), default=0, show_default=True)
 @json_option
 @pass_runtime
 def list_command(
@@ -143,7 +151,7 @@ def retry(runtime: Runtime, job_id: str) -> None:
 @click.option(
     "--older-than",
     "hours",
-    type=click.FloatRange(min=0),
+    type=FiniteFloat(min=0, max=876_000),
     default=24,
     show_default=True,
     help="Hours since the job finished.",
@@ -194,7 +202,7 @@ def config_command(runtime: Runtime, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("job_id", required=False)
-@click.option("--interval", type=click.FloatRange(min=0.05), default=0.5, show_default=True)
+@click.option("--interval", type=FiniteFloat(min=0.05, max=3600), default=0.5, show_default=True)
 @pass_runtime
 def watch(runtime: Runtime, job_id: str | None, interval: float) -> None:
     """Show live progress of running jobs (or of one job) until they end."""

@@ -9,12 +9,16 @@ from typing import Any
 import click
 
 from semiont_jobs.application.job_queue import JobQueue, new_job_id
+from semiont_jobs.cli.errors import FiniteFloat
 from semiont_jobs.cli.runtime import Runtime, run, with_queue
-from semiont_jobs.codec import format_time, job_from_dict, job_to_dict
+from semiont_jobs.codec import format_time, job_from_dict, job_to_dict, read_json
 from semiont_jobs.domain.errors import InvalidJobError
 from semiont_jobs.domain.jobs import DEFAULT_MAX_RETRIES, PendingJob
 from semiont_jobs.domain.vocabulary import JOB_TYPES
 from semiont_jobs.ports.clock import utc_now
+
+MAX_FILE_BYTES = 16 * 2**20
+"""A job file given with ``--file`` is read up to this size (the reference's are a few kilobytes)."""
 
 
 def _params_from_options(job_type: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -46,10 +50,7 @@ def build_job(job_type: str | None, options: dict[str, Any]) -> PendingJob[Any]:
     file: Path | None = options["file"]
     data: dict[str, Any]
     if file is not None:
-        try:
-            loaded = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise click.ClickException(f"cannot read job file {file}: {exc}") from exc
+        loaded = _read_job_file(file)
         if isinstance(loaded, dict) and "status" in loaded:
             data = loaded
         elif job_type is None:
@@ -62,16 +63,17 @@ def build_job(job_type: str | None, options: dict[str, Any]) -> PendingJob[Any]:
         data = {"params": _params_from_options(job_type, options)}
     data.setdefault("status", "pending")
     metadata = data.setdefault("metadata", {})
-    if job_type is not None:
-        metadata.setdefault("type", job_type)
-    metadata.setdefault("id", options["job_id"] or new_job_id())
-    metadata.setdefault("userId", options["user_id"])
-    metadata.setdefault("userName", options["user_name"])
-    metadata.setdefault("userEmail", options["user_email"])
-    metadata.setdefault("userDomain", options["user_domain"])
-    metadata.setdefault("created", format_time(utc_now()))
-    metadata.setdefault("retryCount", 0)
-    metadata.setdefault("maxRetries", options["max_retries"])
+    if isinstance(metadata, dict):  # anything else is reported as the job's error below
+        if job_type is not None:
+            metadata.setdefault("type", job_type)
+        metadata.setdefault("id", options["job_id"] or new_job_id())
+        metadata.setdefault("userId", options["user_id"])
+        metadata.setdefault("userName", options["user_name"])
+        metadata.setdefault("userEmail", options["user_email"])
+        metadata.setdefault("userDomain", options["user_domain"])
+        metadata.setdefault("created", format_time(utc_now()))
+        metadata.setdefault("retryCount", 0)
+        metadata.setdefault("maxRetries", options["max_retries"])
     try:
         job = job_from_dict(data)
     except InvalidJobError as exc:
@@ -82,6 +84,21 @@ def build_job(job_type: str | None, options: dict[str, Any]) -> PendingJob[Any]:
     return job
 
 
+def _read_job_file(file: Path) -> Any:
+    """The JSON in ``file``, read up to :data:`MAX_FILE_BYTES` (a pipe or ``/dev/zero`` included)."""
+    try:
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise click.ClickException(f"cannot read job file {file}: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise click.ClickException(f"cannot read job file {file}: it is larger than {MAX_FILE_BYTES} bytes")
+    try:
+        return read_json(raw)
+    except InvalidJobError as exc:
+        raise click.ClickException(f"cannot read job file {file}: {exc.reason}") from exc
+
+
 @click.command("enqueue")
 @click.argument("job_type", required=False, type=click.Choice(JOB_TYPES))
 @click.option("--resource", help="Resource id (all types but generation).")
@@ -89,7 +106,7 @@ def build_job(job_type: str | None, options: dict[str, Any]) -> PendingJob[Any]:
 @click.option("--descriptive", is_flag=True, help="reference-annotation: include descriptive references.")
 @click.option("--instructions", help="highlight/assessment/comment: extra instructions.")
 @click.option("--tone", help="assessment/comment: tone.")
-@click.option("--density", type=float, help="highlight/assessment/comment: desired density.")
+@click.option("--density", type=FiniteFloat(), help="highlight/assessment/comment: desired density.")
 @click.option("--schema", help="tag-annotation: schema id (legal-irac, scientific-imrad, argument-toulmin).")
 @click.option("--category", multiple=True, help="tag-annotation: a category (repeatable).")
 @click.option("--file", type=click.Path(path_type=Path), help="A whole pending job, or the params, as JSON.")

@@ -10,6 +10,7 @@ from typing import TextIO
 import click
 
 from semiont_jobs.adapters.filesystem import FilesystemEventBus
+from semiont_jobs.adapters.filesystem.events.consumer_cursors import check_consumer_name
 from semiont_jobs.cli.runtime import Runtime, run
 from semiont_jobs.codec import format_time
 from semiont_jobs.ports.event_bus import Event
@@ -84,11 +85,22 @@ async def _print(
         )
 
 
+def _consumer_name(_ctx: click.Context, param: click.Parameter, name: str | None) -> str | None:
+    if name is None:
+        return None
+    try:
+        return check_consumer_name(name)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param=param) from exc
+
+
 @click.command("events")
 @click.option("--follow", "-f", is_flag=True, help="Keep printing new events until interrupted.")
 @click.option("--from", "from_seq", type=click.IntRange(min=0), help="Start at this sequence number.")
 @click.option("--channel", help="Only this channel (e.g. mark:create).")
-@click.option("--consumer", help="Named consumer: resume after its cursor and advance it.")
+@click.option(
+    "--consumer", callback=_consumer_name, help="Named consumer: resume after its cursor and advance it."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.pass_obj
 def events_command(

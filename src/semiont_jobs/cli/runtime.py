@@ -8,12 +8,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
-import click
 
 from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.cli import settings
 from semiont_jobs.container import Container
-from semiont_jobs.domain.errors import SemiontJobsError
 from semiont_jobs.settings_schema import check_config
 
 T = TypeVar("T")
@@ -45,11 +43,8 @@ class Runtime:
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run ``coroutine``; our errors end the command with a one-line reason and exit code 2."""
-    try:
-        return asyncio.run(coroutine)
-    except SemiontJobsError as exc:
-        raise click.ClickException(str(exc)) from exc
+    """Run ``coroutine``; any error it raises ends the command in one line (see :mod:`.errors`)."""
+    return asyncio.run(coroutine)
 
 
 async def with_queue(runtime: Runtime, action: Callable[[JobQueue], Awaitable[T]]) -> T:

@@ -32,11 +32,42 @@ def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> None:
 def read_file(path: Path) -> dict[str, Any]:
     """Settings from a TOML file; a missing or malformed file is a ConfigurationError."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigurationError("config", f"cannot read {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigurationError("config", f"{path} is not valid TOML: {exc}") from exc
+    for section in {setting.key.partition(".")[0] for setting in SETTINGS} & data.keys():
+        if not isinstance(data[section], dict):
+            raise ConfigurationError(
+                section, f"{path} gives a {type(data[section]).__name__}, not a [{section}] table"
+            )
+    for setting in SETTINGS:
+        section, _, name = setting.key.partition(".")
+        value = data.get(section, {}).get(name)
+        if value is None or isinstance(value, str):
+            continue
+        if setting.check is not None:
+            try:
+                setting.check(value)
+            except ValueError as exc:
+                raise ConfigurationError(setting.key, f"{exc} (in {path})") from None
+        elif not _is_a(setting.type, value):
+            raise ConfigurationError(
+                setting.key, f"{value!r} in {path} is not a valid {setting.type.__name__}"
+            )
+    return data
+
+
+def _is_a(kind: type, value: object) -> bool:
+    """Whether a file's ``value`` can be a setting of type ``kind`` (text is typed later, by the schema)."""
+    if isinstance(value, str):
+        return True
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, kind) and not isinstance(value, bool)
 
 
 def resolve(

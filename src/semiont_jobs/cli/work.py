@@ -10,6 +10,7 @@ import signal
 import click
 
 from semiont_jobs.application.job_worker import JobWorker
+from semiont_jobs.cli.errors import FiniteFloat
 from semiont_jobs.cli.log_format import configure_logging
 from semiont_jobs.cli.runtime import Runtime, run
 from semiont_jobs.domain.vocabulary import JOB_TYPES
@@ -70,7 +71,7 @@ async def run_workers(runtime: Runtime, types: tuple[str, ...]) -> None:
 @click.option("--concurrency", type=click.IntRange(min=1), help="Jobs each worker runs at once.")
 @click.option(
     "--grace",
-    type=click.FloatRange(min=0),
+    type=FiniteFloat(min=0, max=86_400),
     help="Seconds running jobs get to finish after SIGINT/SIGTERM before they are handed back "
     "(workers.stop_grace, default 60).",
 )

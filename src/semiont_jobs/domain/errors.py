@@ -6,6 +6,14 @@ Each layer adds subclasses that carry the facts a caller needs to act.
 
 from __future__ import annotations
 
+MESSAGE_LIMIT = 300
+"""Parts of a message quoted from input (a value, a path) are cut to this many characters."""
+
+
+def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """``text``, cut to ``limit`` characters with an ellipsis, so hostile input cannot flood a message."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
 
 class SemiontJobsError(Exception):
     """Base class of every error raised by semiont-jobs."""
@@ -21,7 +29,7 @@ class InvalidJobIdError(DomainError, ValueError):
     def __init__(self, value: object, reason: str) -> None:
         self.value = value
         self.reason = reason
-        super().__init__(f"invalid job id {value!r}: {reason}")
+        super().__init__(f"invalid job id {shorten(repr(value), 80)}: {reason}")
 
 
 class IllegalTransitionError(DomainError):
@@ -40,4 +48,4 @@ class InvalidJobError(DomainError, ValueError):
     def __init__(self, field: str, reason: str) -> None:
         self.field = field
         self.reason = reason
-        super().__init__(f"invalid job data at {field}: {reason}")
+        super().__init__(f"invalid job data at {shorten(field, 120)}: {shorten(reason)}")

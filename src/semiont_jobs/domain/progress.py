@@ -9,13 +9,17 @@ from semiont_jobs.domain.vocabulary import AnalysisStage, GenerationStage
 
 @attrs.frozen(kw_only=True)
 class DetectionProgress:
-    """Progress of a reference-annotation job, counted in entity types."""
+    """Progress of a reference-annotation job, counted in entity types, and while the text is scanned
+    (every type at once), in chunks of the text (``processedChunks`` and ``totalChunks``, keys of ours
+    that the reference ignores)."""
 
     total_entity_types: int
     processed_entity_types: int
     current_entity_type: str | None = None
     entities_found: int
     entities_emitted: int
+    processed_chunks: int | None = None
+    total_chunks: int | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -9,11 +9,13 @@ from semiont_jobs.domain.ids import UserId
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
 
 DEFAULT_LIST_LIMIT = 100
+MAX_PAGE_BOUND = 2**63 - 1
+"""The largest limit or offset of a listing (what every store can count to: SQL's bigint)."""
 
 
 def _check_page(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if not isinstance(value, int) or value < 0:
-        raise DomainError(f"{attribute.name} must be a non-negative integer, got {value!r}")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_PAGE_BOUND:
+        raise DomainError(f"{attribute.name} must be an integer from 0 to {MAX_PAGE_BOUND}, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)

@@ -13,7 +13,10 @@ def to_wire_precision(value: datetime) -> datetime:
         raise DomainError(f"expected a datetime, got {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise DomainError(f"timestamp {value.isoformat()} has no time zone")
-    value = value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:
+        raise DomainError(f"timestamp {value.isoformat()} is out of range in UTC") from None
     return value.replace(microsecond=value.microsecond - value.microsecond % 1000)
 
 

@@ -4,8 +4,10 @@ from semiont_jobs.ports.content_fetcher import ContentFetcher
 from semiont_jobs.ports.errors import (
     ConfigurationError,
     ContentError,
+    ContextLengthExceededError,
     EventBusError,
     InferenceError,
+    InferenceTimeoutError,
     JobAlreadyExistsError,
     JobNotFoundError,
     JobStateConflictError,
@@ -15,7 +17,13 @@ from semiont_jobs.ports.errors import (
     StoreUnavailableError,
 )
 from semiont_jobs.ports.event_bus import Event, EventBus, EventHandler, Subscription
-from semiont_jobs.ports.inference_client import InferenceClient, InferenceResponse, StopReason
+from semiont_jobs.ports.inference_client import (
+    InferenceClient,
+    InferenceResponse,
+    ModelLimits,
+    ReplyFormat,
+    StopReason,
+)
 from semiont_jobs.ports.job_metrics import NO_METRICS, AttemptOutcome, JobMetrics, NoMetrics
 from semiont_jobs.ports.job_store import Claim, JobFilter, JobStore
 from semiont_jobs.ports.model_calls import NO_MODEL_CALL_OBSERVER, ModelCall, ModelCallObserver
@@ -30,6 +38,7 @@ __all__ = [
     "ConfigurationError",
     "Claim",
     "ContentError",
+    "ContextLengthExceededError",
     "ContentFetcher",
     "Event",
     "EventBus",
@@ -39,8 +48,11 @@ __all__ = [
     "InferenceError",
     "HealthCheck",
     "HealthReport",
+    "InferenceTimeoutError",
     "InferenceResponse",
     "JobAlreadyExistsError",
+    "ModelLimits",
+    "ReplyFormat",
     "JobFilter",
     "JobMetrics",
     "JobNotFoundError",

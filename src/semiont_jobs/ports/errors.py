@@ -101,6 +101,24 @@ class InferenceError(SemiontJobsError):
         super().__init__(f"{provider}: {message}")
 
 
+class InferenceTimeoutError(InferenceError):
+    """A model call got no reply in time. Retryable; the call was sent once and is not re-sent."""
+
+    def __init__(self, message: str, *, provider: str, timeout: float) -> None:
+        self.timeout = timeout
+        super().__init__(message, provider=provider, retryable=True)
+
+
+class ContextLengthExceededError(InferenceError):
+    """The prompt and the reply budget do not fit the model's context window.
+
+    Not retryable as sent; the same content split into smaller prompts may pass.
+    """
+
+    def __init__(self, message: str, *, provider: str, status: int | None = None) -> None:
+        super().__init__(message, provider=provider, status=status, retryable=False)
+
+
 class ConfigurationError(SemiontJobsError):
     """A setting is missing or wrong; ``setting`` names it (and ``env_var`` where one applies)."""
 

@@ -13,6 +13,7 @@ from semiont_jobs.application.detection import (
     fuzzy_budget,
     validate_and_correct_offsets,
 )
+from semiont_jobs.application.detection.edges import clean_edges
 from semiont_jobs.application.detection.folding import FoldedText, fold
 
 SETTINGS = settings(deadline=None, max_examples=200)
@@ -99,6 +100,63 @@ def test_a_quote_within_budget_of_a_substring_is_found_at_its_best_distance(
     anchor = validate_and_correct_offsets(text, start, start + len(quote), quote)
     assert anchor.method == "fuzzy"
     assert Levenshtein.distance(quote, anchor.exact) == anchor.distance == best
+
+
+EDGE_ALPHABET = st.sampled_from("abcXY .,🚀👩\u200d東京שלם\u0627\u064f\u0651")
+"""Latin in both cases, space, punctuation, emoji (one joined), CJK, Hebrew, Arabic with marks."""
+
+
+@st.composite
+def one_edit(draw: st.DrawFn) -> tuple[str, int, int, str]:
+    """A text, a span of it, and the span's text with one edit, often on its first or last character."""
+    text = draw(st.text(alphabet=EDGE_ALPHABET, min_size=4, max_size=40))
+    start = draw(st.integers(0, len(text) - 4))
+    end = draw(st.integers(start + 4, len(text)))
+    quote = list(text[start:end])
+    kind = draw(st.sampled_from(["substitute", "insert", "delete"]))
+    last = len(quote) if kind == "insert" else len(quote) - 1
+    at = draw(st.one_of(st.sampled_from([0, last]), st.integers(0, last)))
+    match kind:
+        case "substitute":
+            quote[at] = draw(EDGE_ALPHABET)
+        case "insert":
+            quote.insert(at, draw(EDGE_ALPHABET))
+        case _:
+            del quote[at]
+    return text, start, end, "".join(quote)
+
+
+def folded_distance(quote: str, passage: str) -> int:
+    """Edits between the quote and a passage as the anchorer counts them: both folded, lower case."""
+    return Levenshtein.distance(fold(quote, lower=True), fold(passage, lower=True))
+
+
+@SETTINGS
+@given(one_edit(), st.integers(-20, 20))
+def test_a_quote_with_one_edit_anchors_no_farther_than_its_true_span(
+    case: tuple[str, int, int, str], shift: int
+) -> None:
+    text, start, end, quote = case
+    folded = fold(quote, lower=True)
+    truth = folded_distance(quote, text[start:end])
+    assume(folded.strip() and truth <= fuzzy_budget(len(folded)))
+    anchor = validate_and_correct_offsets(text, start + shift, end + shift, quote)
+    assert folded_distance(quote, anchor.exact) <= truth
+    distances = {
+        (i, j): folded_distance(quote, text[i:j])
+        for i in range(len(text))
+        for j in range(i + 1, len(text) + 1)
+    }
+    as_near = [span for span, distance in distances.items() if distance <= truth]
+    if as_near == [(start, end)]:
+        assert (anchor.start, anchor.end) == (start, end)
+    # Where the spans as near all overlap the true one, the only one that cuts no word wins.
+    if (
+        min(distances.values()) == truth
+        and all(i < end and start < j for i, j in as_near)
+        and [span for span in as_near if clean_edges(text, *span) == 2] == [(start, end)]
+    ):
+        assert (anchor.start, anchor.end) == (start, end)
 
 
 @SETTINGS

@@ -12,7 +12,6 @@ from semiont_jobs.application.detection import (
     ContentDecodeError,
     EntityType,
     InvalidDetectionOptionError,
-    TruncatedReplyError,
     UnknownTagCategoryError,
     UnknownTagSchemaError,
     detect_assessments,
@@ -24,7 +23,10 @@ from semiont_jobs.application.detection import (
 )
 from semiont_jobs.domain.ids import ResourceId
 from semiont_jobs.ports.errors import ContentError, InferenceError, ResourceNotFoundError
-from semiont_jobs.ports.inference_client import InferenceResponse
+from semiont_jobs.ports.inference_client import InferenceResponse, ModelLimits
+
+WIDE = 8192
+"""The reply budget under the scripted client's wide window: the cap, not the window, bounds it."""
 
 TEXT = "Ada Lovelace wrote the first program. Charles Babbage designed the Analytical Engine."
 
@@ -43,11 +45,11 @@ def reply(*items: object) -> str:
     return json.dumps(list(items))
 
 
-async def test_comments_use_the_reference_sampling_and_return_anchored_matches() -> None:
+async def test_comments_use_the_reference_temperature_and_return_anchored_matches() -> None:
     client = ScriptedInferenceClient([reply(quoted("the first program", shift=4, comment="Note G."))])
     matches = await detect_comments(TEXT, client, instructions="Explain.", tone="scholarly", density=3)
     [call] = client.calls
-    assert (call.temperature, call.max_tokens) == (0.4, 3000)
+    assert (call.temperature, call.max_tokens) == (0.4, WIDE)
     assert "Explain." in call.prompt
     assert "scholarly tone" in call.prompt
     assert [(m.exact, m.start, m.comment) for m in matches] == [("the first program", 19, "Note G.")]
@@ -56,22 +58,34 @@ async def test_comments_use_the_reference_sampling_and_return_anchored_matches()
 async def test_highlights_sampling() -> None:
     client = ScriptedInferenceClient([reply(quoted("Analytical Engine"))])
     [match] = await detect_highlights(TEXT, client, density=2)
-    assert (client.calls[0].temperature, client.calls[0].max_tokens) == (0.3, 2000)
+    assert (client.calls[0].temperature, client.calls[0].max_tokens) == (0.3, WIDE)
     assert match.exact == "Analytical Engine"
+
+
+async def test_the_reply_budget_follows_the_models_limits() -> None:
+    limits = ModelLimits(context_window=8192, max_output_tokens=2048)
+    client = ScriptedInferenceClient([reply(quoted("Analytical Engine"))], limits=limits)
+    await detect_highlights(TEXT, client)
+    assert client.calls[0].max_tokens == 2048
+    small = ScriptedInferenceClient(
+        [reply()], limits=ModelLimits(context_window=4096, max_output_tokens=4096)
+    )
+    await detect_highlights(TEXT, small)
+    assert 1000 < small.calls[0].max_tokens < 2048
 
 
 async def test_assessments_sampling() -> None:
     assessed = quoted("Ada Lovelace wrote the first program", assessment="Debated.")
     client = ScriptedInferenceClient([reply(assessed)])
     [match] = await detect_assessments(TEXT, client, tone="critical")
-    assert (client.calls[0].temperature, client.calls[0].max_tokens) == (0.3, 3000)
+    assert (client.calls[0].temperature, client.calls[0].max_tokens) == (0.3, WIDE)
     assert match.assessment == "Debated."
 
 
 async def test_tags_sampling_schema_and_category() -> None:
     client = ScriptedInferenceClient([reply(quoted("Ada Lovelace wrote the first program."))])
     [match] = await detect_tags(TEXT, client, schema_id="argument-toulmin", category="Claim")
-    assert (client.calls[0].temperature, client.calls[0].max_tokens) == (0.2, 4000)
+    assert (client.calls[0].temperature, client.calls[0].max_tokens) == (0.2, WIDE)
     assert (match.schema_id, match.category) == ("argument-toulmin", "Claim")
     assert '"Claim"' in client.calls[0].prompt
 
@@ -90,20 +104,23 @@ async def test_unknown_schema_or_category_fails_before_calling_the_model(
     assert client.calls == []
 
 
-async def test_entities_make_one_call_per_type() -> None:
+async def test_entities_of_every_type_are_asked_for_in_one_call() -> None:
     def answer(prompt: str) -> str:
-        if "these types: Person (e.g. Grace Hopper)" in prompt:
-            return reply(mention("Ada Lovelace", "Person"), mention("Charles Babbage", "Person"))
-        if "these types: Machine" in prompt:
-            return f"```json\n{reply(mention('Analytical Engine', 'Machine'))}\n```"
+        if "these types: Person (e.g. Grace Hopper); Machine" in prompt:
+            found = [mention("Ada Lovelace", "Person"), mention("Charles Babbage", "person")]
+            return f"```json\n{reply(*found, mention('Analytical Engine', 'Machine'))}\n```"
         return "[]"
 
     client = ScriptedInferenceClient(answer)
     matches = await detect_entities(
         TEXT, client, [{"type": "Person", "examples": ["Grace Hopper"]}, EntityType("Machine")]
     )
-    assert len(client.calls) == 2
-    assert all((c.temperature, c.max_tokens) == (0.3, 4000) for c in client.calls)
+    assert len(client.calls) == 1
+    assert all((c.temperature, c.max_tokens) == (0.3, WIDE) for c in client.calls)
+    [call] = client.calls
+    assert call.reply_format is not None
+    item = call.reply_format.schema["properties"]["items"]["items"]
+    assert item["properties"]["entityType"]["enum"] == ["Person", "Machine"]
     assert [(m.exact, m.entity_type) for m in matches] == [
         ("Ada Lovelace", "Person"),
         ("Charles Babbage", "Person"),
@@ -126,20 +143,22 @@ async def test_an_invalid_entity_type_fails_before_any_call() -> None:
     assert client.calls == []
 
 
-async def test_a_reply_cut_off_at_max_tokens_is_an_error_not_a_partial_list() -> None:
-    partial = reply(mention("Ada Lovelace", "Person"))
-    client = ScriptedInferenceClient([InferenceResponse(text=partial, stop_reason="max_tokens")])
-    with pytest.raises(TruncatedReplyError) as caught:
-        await detect_entities(TEXT, client, ["Person"])
-    assert caught.value.max_tokens == 4000
-    assert "Person" in str(caught.value)
-    assert getattr(caught.value, "retryable", True) is not False
+async def test_a_reply_cut_off_at_max_tokens_keeps_its_whole_items_and_the_rest_is_asked_again() -> None:
+    cut = reply(mention("Ada Lovelace", "Person"), mention("Charles Babbage", "Person"))[:-20]
+    rest = TEXT[TEXT.index("Ada Lovelace") + len("Ada Lovelace") :]
+    later = {"exact": "Charles Babbage", "entityType": "Person", "startOffset": rest.index("Charles")}
+    later["endOffset"] = later["startOffset"] + len("Charles Babbage")  # type: ignore[operator]
+    client = ScriptedInferenceClient([InferenceResponse(text=cut, stop_reason="max_tokens"), reply(later)])
+    matches = await detect_entities(TEXT, client, ["Person"])
+    assert [(m.exact, m.start) for m in matches] == [("Ada Lovelace", 0), ("Charles Babbage", 38)]
+    assert len(client.calls) == 2
+    assert "Ada Lovelace" not in client.calls[1].prompt and rest in client.calls[1].prompt
 
 
-async def test_truncation_is_an_error_for_the_other_kinds_too() -> None:
+async def test_a_cut_reply_with_no_whole_item_gives_nothing_rather_than_an_error() -> None:
     client = ScriptedInferenceClient([InferenceResponse(text='[{"exact": "Ada', stop_reason="max_tokens")])
-    with pytest.raises(TruncatedReplyError, match="highlights"):
-        await detect_highlights(TEXT, client)
+    assert await detect_highlights(TEXT, client) == []
+    assert len(client.calls) == 1
 
 
 async def test_an_unusable_reply_gives_no_matches() -> None:
@@ -147,12 +166,25 @@ async def test_an_unusable_reply_gives_no_matches() -> None:
     assert await detect_comments(TEXT, client) == []
 
 
-async def test_inference_errors_pass_through() -> None:
-    failure = InferenceError("overloaded", provider="scripted", status=529, retryable=True)
+async def test_an_error_retrying_cannot_help_passes_through() -> None:
+    failure = InferenceError("bad key", provider="scripted", status=401, retryable=False)
     client = ScriptedInferenceClient([failure])
     with pytest.raises(InferenceError) as caught:
         await detect_highlights(TEXT, client)
     assert caught.value is failure
+
+
+async def test_a_retryable_error_is_retried_and_one_that_persists_fails_the_text() -> None:
+    def overloaded() -> InferenceError:
+        return InferenceError("overloaded", provider="scripted", status=529, retryable=True, retry_after=0.01)
+
+    client = ScriptedInferenceClient([overloaded(), reply(quoted("Analytical Engine"))])
+    [match] = await detect_highlights(TEXT, client)
+    assert match.exact == "Analytical Engine" and len(client.calls) == 2
+    stubborn = ScriptedInferenceClient([overloaded(), overloaded(), overloaded()])
+    with pytest.raises(InferenceError, match="overloaded") as caught:
+        await detect_highlights(TEXT, stubborn)
+    assert len(stubborn.calls) == 3 and caught.value.retryable is True
 
 
 async def test_blank_content_needs_no_model_call() -> None:

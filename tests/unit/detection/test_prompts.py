@@ -1,11 +1,11 @@
-"""Prompts: instructions, tone, density, truncation and the JSON keys asked for."""
+"""Prompts: instructions, tone, density, the whole text shown, the JSON keys asked for, no copyable answer."""
 
 from __future__ import annotations
 
 import pytest
 
 from semiont_jobs.application.detection import (
-    CONTENT_LIMIT,
+    PLACEHOLDERS,
     EntityType,
     build_assessment_prompt,
     build_comment_prompt,
@@ -16,7 +16,7 @@ from semiont_jobs.application.detection import (
 )
 
 ANCHOR_KEYS = ('"exact"', '"start"', '"end"', '"prefix"', '"suffix"')
-LONG = "a" * (CONTENT_LIMIT - 1) + "Z" + "TAIL-MARKER" * 10
+LONG = "a" * 7999 + "Z" + "TAIL-MARKER" * 10
 
 
 def keys_in(prompt: str) -> bool:
@@ -43,19 +43,18 @@ class TestComments:
     def test_fractional_density(self) -> None:
         assert "about 2.5 comments" in build_comment_prompt("Text.", density=2.5)
 
-    def test_content_is_cut_to_the_limit(self) -> None:
+    def test_the_whole_text_given_is_shown(self) -> None:
         prompt = build_comment_prompt(LONG)
-        assert "a" * (CONTENT_LIMIT - 1) + "Z" in prompt
-        assert "TAIL-MARKER" not in prompt
+        assert LONG in prompt
 
 
 class TestHighlights:
-    def test_keys_instructions_density_and_truncation(self) -> None:
+    def test_keys_instructions_density_and_the_whole_text(self) -> None:
         prompt = build_highlight_prompt(LONG, "Only dates.", 2)
         assert keys_in(prompt)
         assert "Only dates." in prompt
         assert "about 2 highlights" in prompt
-        assert "TAIL-MARKER" not in prompt
+        assert LONG in prompt
         assert '"comment"' not in prompt
         assert '"assessment"' not in prompt
 
@@ -66,13 +65,13 @@ class TestAssessments:
         prompt = build_assessment_prompt("Text.", tone=tone)  # type: ignore[arg-type]
         assert f"{tone} tone" in prompt
 
-    def test_keys_and_truncation(self) -> None:
+    def test_keys_and_the_whole_text(self) -> None:
         prompt = build_assessment_prompt(LONG, "Check the maths.", density=3)
         assert keys_in(prompt)
         assert '"assessment"' in prompt
         assert "Check the maths." in prompt
         assert "about 3 assessments" in prompt
-        assert "TAIL-MARKER" not in prompt
+        assert LONG in prompt
         assert "two to six" not in prompt
 
 
@@ -108,3 +107,20 @@ class TestEntities:
         assert "the physicist" in prompt
         assert "Never include a bare pronoun" in prompt
         assert "direct mentions only" not in prompt
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        build_comment_prompt("Text."),
+        build_assessment_prompt("Text."),
+        build_highlight_prompt("Text."),
+        build_entity_prompt("Text.", [EntityType("Person")]),
+    ],
+)
+def test_the_reply_shape_is_shown_with_placeholders_not_an_answer_to_copy(prompt: str) -> None:
+    shape = prompt.rsplit("\n", 1)[-1]
+    assert shape.startswith("[{") and shape.endswith("}]")
+    quoted = [part for part in shape.split('"') if part.startswith("<")]
+    assert quoted and all(part in PLACEHOLDERS for part in quoted)
+    assert "Treaty of Westphalia" not in prompt and "Lise Meitner" not in prompt

@@ -23,6 +23,7 @@ from semiont_jobs import (
     UserId,
     WorkerSettings,
 )
+from semiont_jobs.application.detection import DetectionSettings
 from semiont_jobs.application.handlers import (
     AnnotationPublisher,
     BackendSettings,
@@ -54,7 +55,10 @@ TWO_AT_ONCE = WorkerSettings(
 
 W = TypeVar("W")
 
-DetectionHandlerClass = Callable[[InferenceClient, ContentFetcher, AnnotationPublisher], SemiontHandler]
+DetectionHandlerClass = Callable[
+    [InferenceClient, ContentFetcher, AnnotationPublisher, DetectionSettings], SemiontHandler
+]
+JOB_RETRIES_ONLY = DetectionSettings(chunk_retries=0)
 
 
 def item(text: str, exact: str, **extra: Any) -> dict[str, Any]:
@@ -74,7 +78,9 @@ def first_words(text: str) -> str:
 
 def universal_reply(text: str) -> str:
     """A reply every detection kind reads as one match: the first two words of ``text``."""
-    return reply(item(text, first_words(text), comment="Worth a note.", assessment="Well put."))
+    return reply(
+        item(text, first_words(text), comment="Worth a note.", assessment="Well put.", entityType="Person")
+    )
 
 
 def ids() -> Callable[[], str]:
@@ -150,11 +156,17 @@ def detection_worker(
     new_id: Callable[[], str] = new_annotation_id,
     bus: EventBus | None = None,
     offset_unit: OffsetUnit = "code-point",
+    detection: DetectionSettings = JOB_RETRIES_ONLY,
 ) -> JobWorker:
-    """A worker running one detection handler on ``rig``, its events (and annotations) on ``bus``."""
+    """A worker running one detection handler on ``rig``, its events (and annotations) on ``bus``.
+
+    A failed model call is not retried within the attempt (unless ``detection`` says so), so that
+    every failure reaches the job's own retry policy.
+    """
     bus = bus or rig.bus
     annotations = AnnotationPublisher(bus, BACKEND, lambda: NOW, new_id, offset_unit=offset_unit)
-    return semiont_worker(rig.queue, handler(model, rig.fetcher, annotations), bus, BACKEND, settings)
+    worker_handler = handler(model, rig.fetcher, annotations, detection)
+    return semiont_worker(rig.queue, worker_handler, bus, BACKEND, settings)
 
 
 def _about(event: Event, resource: str) -> bool:

@@ -71,7 +71,7 @@ async def test_highlight_job_publishes_the_reference_sequence_and_completes() ->
     assert job.result == HighlightDetectionResult(highlights_found=2, highlights_created=2)
     assert await rig.statuses() == {"complete": 1}
     assert len(model.calls) == 1
-    assert (model.calls[0].temperature, model.calls[0].max_tokens) == (0.3, 2000)
+    assert (model.calls[0].temperature, model.calls[0].max_tokens) == (0.3, 8192)
 
 
 async def test_assessment_job_creates_assessing_annotations_with_a_plain_text_body() -> None:
@@ -139,4 +139,4 @@ async def test_comment_job_creates_commenting_annotations_in_english() -> None:
     job = await rig.job("cm-1")
     assert isinstance(job, CompleteJob)
     assert job.result == CommentDetectionResult(comments_found=1, comments_created=1)
-    assert (model.calls[0].temperature, model.calls[0].max_tokens) == (0.4, 3000)
+    assert (model.calls[0].temperature, model.calls[0].max_tokens) == (0.4, 8192)

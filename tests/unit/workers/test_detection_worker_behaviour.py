@@ -105,7 +105,7 @@ CASES = [
         ReferenceAnnotationHandler,
         "reference-annotation",
         lambda r: DetectionParams(resource_id=r, entity_types=("Person", "Place")),
-        2,
+        1,
         "Entity detection",
         lambda n: DetectionResult(total_found=n, total_emitted=n, errors=0),
     ),

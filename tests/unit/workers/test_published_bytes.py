@@ -3,9 +3,11 @@
 ``tests/fixtures/published_events.jsonl`` was recorded from the event-publishing
 worker classes this package had before handlers and listeners replaced them;
 the same jobs must publish the same channels, scopes and payload JSON (key order included).
-One change was made on purpose and by hand: a tag job's progress inside
+Two changes were made on purpose: a tag job's progress inside
 ``job:report-progress`` now lists ``currentCategory`` where the reference's job
-files do (after ``percentage``), as the job files themselves now do.
+files do (after ``percentage``), as the job files themselves now do; and the
+reference-annotation job's events were recorded again when entity detection
+became one pass over the text for all types (no more progress per type).
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ def model() -> ScriptedInferenceClient:
             reply(
                 item(TEXT, "Ada Lovelace", entityType="Person"),
                 item(TEXT, "Charles Babbage", entityType="Person"),
+                item(TEXT, "Analytical Engine", entityType="Machine"),
             ),
-            reply(item(TEXT, "Analytical Engine", entityType="Machine")),
             reply(item(TEXT, "Ada Lovelace"), item(TEXT, "the Analytical Engine", prefix="wrong hint")),
             reply(item(TEXT, "Charles Babbage built", assessment="A fair claim.")),
             reply(item(TEXT, "wrote notes", comment="Her notes held the first program.")),
@@ -94,6 +96,6 @@ async def test_every_job_type_publishes_the_recorded_bytes() -> None:
         for e in rig.recorder.events
     ]
     recorded = RECORDED.read_text(encoding="utf-8").splitlines()
-    assert len(published) == len(recorded) == 89
+    assert len(published) == len(recorded) == 85
     for index, (now, then) in enumerate(zip(published, recorded, strict=True)):
         assert now == then, f"event {index + 1} differs"

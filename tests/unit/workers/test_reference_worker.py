@@ -1,4 +1,4 @@
-"""Reference worker: one model call per entity type, progress per type, errors counted."""
+"""Reference handler: every entity type in one pass over the text, progress as it goes, errors counted."""
 
 from __future__ import annotations
 
@@ -43,14 +43,15 @@ def tagging(entity_type: str) -> list[dict[str, Any]]:
     return [{"type": "TextualBody", "value": entity_type, "purpose": "tagging"}]
 
 
-async def test_reference_job_detects_each_entity_type_in_turn() -> None:
+async def test_reference_job_asks_for_every_entity_type_in_one_pass() -> None:
     model = ScriptedInferenceClient(
         [
             reply(
                 item(TEXT, "Ada Lovelace", entityType="Person"),
-                item(TEXT, "Charles Babbage", entityType="Person"),
+                item(TEXT, "Charles Babbage", entityType="person"),
+                item(TEXT, "Analytical Engine", entityType="Machine"),
+                item(TEXT, "notes", entityType="Document"),
             ),
-            reply(item(TEXT, "Analytical Engine", entityType="Machine")),
         ]
     )
     rig = Rig(model)
@@ -67,11 +68,9 @@ async def test_reference_job_detects_each_entity_type_in_turn() -> None:
     assert rig.events() == [
         e.start(),
         *ref_progress(e, 0, "started", "Starting detection...", 0, 0, None),
-        *ref_progress(e, 0, "scanning", "Starting Person...", 0, 0, "Person"),
+        *ref_progress(e, 100, "scanning", "Processing Machine", 2, 3, "Machine"),
         e.create(annotation(1, "linking", TEXT, "Ada Lovelace", tagging("Person"))),
         e.create(annotation(2, "linking", TEXT, "Charles Babbage", tagging("Person"))),
-        *ref_progress(e, 50, "scanning", "Processing Person", 1, 2, "Person"),
-        *ref_progress(e, 0, "scanning", "Starting Machine...", 1, 2, "Machine"),
         e.create(annotation(3, "linking", TEXT, "Analytical Engine", tagging("Machine"))),
         *ref_progress(e, 100, "scanning", "Processing Machine", 2, 3, "Machine"),
         e.complete({"result": {"totalFound": 3, "totalEmitted": 3, "errors": 0}}),
@@ -79,16 +78,20 @@ async def test_reference_job_detects_each_entity_type_in_turn() -> None:
     job = await rig.job("ref-1")
     assert isinstance(job, CompleteJob)
     assert job.result == DetectionResult(total_found=3, total_emitted=3, errors=0)
-    assert len(model.calls) == 2
-    assert "of these types: Person." in model.prompts[0]
-    assert "of these types: Machine." in model.prompts[1]
-    assert "descriptive phrases" in model.prompts[0]
-    assert all((call.temperature, call.max_tokens) == (0.3, 4000) for call in model.calls)
+    [call] = model.calls
+    assert "of these types: Person; Machine." in call.prompt
+    assert "descriptive phrases" in call.prompt
+    assert (call.temperature, call.max_tokens) == (0.3, 8192)
 
 
 async def test_annotations_that_cannot_be_published_are_counted_as_errors() -> None:
     model = ScriptedInferenceClient(
-        [reply(item(TEXT, "Ada Lovelace"), item(TEXT, "Charles Babbage")), reply()]
+        [
+            reply(
+                item(TEXT, "Ada Lovelace", entityType="Person"),
+                item(TEXT, "Charles Babbage", entityType="Person"),
+            )
+        ]
     )
     rig = Rig(model)
 

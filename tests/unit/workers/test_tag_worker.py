@@ -88,7 +88,7 @@ async def test_tag_job_asks_once_per_category_and_counts_by_category() -> None:
     assert len(model.calls) == 2
     assert '"Issue"' in model.prompts[0]
     assert '"Rule"' in model.prompts[1]
-    assert all((call.temperature, call.max_tokens) == (0.2, 4000) for call in model.calls)
+    assert all((call.temperature, call.max_tokens) == (0.2, 8192) for call in model.calls)
 
 
 async def test_unknown_category_fails_at_once_without_a_model_call() -> None:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TypeAlias
+from typing import Final, TypeAlias
 
 import attrs
 
 from semiont_jobs.adapters.helpers.inference_calls import observed
 from semiont_jobs.ports.errors import InferenceError
-from semiont_jobs.ports.inference_client import InferenceResponse
+from semiont_jobs.ports.inference_client import InferenceResponse, ModelLimits, ReplyFormat
 from semiont_jobs.ports.model_calls import NO_MODEL_CALL_OBSERVER, ModelCallObserver
 
 Reply: TypeAlias = str | InferenceResponse | BaseException
 Responder: TypeAlias = Callable[[str], Reply | Awaitable[Reply]]
 
 PROVIDER = "scripted"
+SCRIPTED_LIMITS: Final = ModelLimits(context_window=200_000, max_output_tokens=16_000, source="configured")
 
 
 @attrs.frozen
@@ -26,6 +27,7 @@ class RecordedPrompt:
     prompt: str
     max_tokens: int
     temperature: float
+    reply_format: ReplyFormat | None = None
 
 
 class ScriptedInferenceClient:
@@ -35,7 +37,9 @@ class ScriptedInferenceClient:
     Every call is recorded in :attr:`calls`. When a list of replies runs out, the
     call raises :class:`InferenceError` rather than inventing an answer. Like a real
     model, an empty reply raises and a refusal raises from :meth:`generate_text`.
-    Each call is reported to ``observer`` as one to the model ``scripted``.
+    ``limits`` is what :meth:`model_limits` reports (a generous window by default,
+    so that scripts written for one call per task see one call per task). Each call is
+    reported to ``observer`` as one to the model ``scripted``.
     """
 
     _model = PROVIDER
@@ -44,11 +48,13 @@ class ScriptedInferenceClient:
         self,
         replies: Iterable[Reply] | Responder = (),
         *,
+        limits: ModelLimits = SCRIPTED_LIMITS,
         observer: ModelCallObserver = NO_MODEL_CALL_OBSERVER,
     ) -> None:
         self._observer = observer
         self._responder: Responder | None = replies if callable(replies) else None
         self._replies: list[Reply] = [] if callable(replies) else list(replies)
+        self.limits = limits
         self.calls: list[RecordedPrompt] = []
 
     @property
@@ -64,11 +70,14 @@ class ScriptedInferenceClient:
         response = await self.generate_text_with_metadata(prompt, max_tokens, temperature)
         return response.answer(PROVIDER)
 
+    async def model_limits(self) -> ModelLimits:
+        return self.limits
+
     @observed(PROVIDER)
     async def generate_text_with_metadata(
-        self, prompt: str, max_tokens: int, temperature: float
+        self, prompt: str, max_tokens: int, temperature: float, *, reply_format: ReplyFormat | None = None
     ) -> InferenceResponse:
-        self.calls.append(RecordedPrompt(prompt, max_tokens, temperature))
+        self.calls.append(RecordedPrompt(prompt, max_tokens, temperature, reply_format))
         reply = await self._next_reply(prompt)
         if isinstance(reply, BaseException):
             raise reply

@@ -20,7 +20,7 @@ from semiont_jobs.adapters.helpers.inference_calls import (
     timeout_seconds,
 )
 from semiont_jobs.ports.errors import InferenceError
-from semiont_jobs.ports.inference_client import InferenceResponse, StopReason
+from semiont_jobs.ports.inference_client import InferenceResponse, ModelLimits, ReplyFormat, StopReason
 from semiont_jobs.ports.model_calls import NO_MODEL_CALL_OBSERVER, ModelCallObserver
 
 PROVIDER = "openai"
@@ -97,9 +97,12 @@ class OpenAIInferenceClient:
         response = await self.generate_text_with_metadata(prompt, max_tokens, temperature)
         return response.answer(PROVIDER)
 
+    async def model_limits(self) -> ModelLimits:
+        return ModelLimits(context_window=8192, max_output_tokens=2048)
+
     @observed(PROVIDER)
     async def generate_text_with_metadata(
-        self, prompt: str, max_tokens: int, temperature: float
+        self, prompt: str, max_tokens: int, temperature: float, *, reply_format: ReplyFormat | None = None
     ) -> InferenceResponse:
         try:
             completion = await self._client.chat.completions.create(

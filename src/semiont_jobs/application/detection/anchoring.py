@@ -4,8 +4,9 @@ Models quote passages well and count characters badly. A quote is anchored by
 the first strategy that finds it: the offsets as given, an exact search, a
 search with whitespace and typographic quotes normalised, the same ignoring
 case, and finally an approximate search allowing a few edits near the model's
-offset. Offsets are Unicode code points (Python ``str`` indices), as in W3C
-selectors.
+offset, whose edges are refined so that a typo on the first or last character
+neither drops nor adds one. Offsets are Unicode code points (Python ``str``
+indices), as in W3C selectors.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Final, Literal
 import attrs
 from rapidfuzz.distance import Levenshtein
 
+from semiont_jobs.application.detection.edges import clean_edges
 from semiont_jobs.application.detection.errors import QuoteNotFoundError
 from semiont_jobs.application.detection.folding import FoldedText, fold
 from semiont_jobs.application.detection.fuzzy import ApproximateSearch, fuzzy_budget
@@ -126,15 +128,11 @@ class TextAnchorer:
         for radius in FUZZY_RADII:
             lo = 0 if radius is None else max(0, hint - radius)
             hi = len(view.folded) if radius is None else min(len(view.folded), hint + len(quote) + radius)
-            hits = search.hits_within(lo, hi)
+            hits = search.nearest_within(lo, hi)
             if hits:
-                best = min(hit.distance for hit in hits)
-                spans = [
-                    (view.original_start(hit.start), view.original_end(hit.end))
-                    for hit in hits
-                    if hit.distance == best
-                ]
-                chosen = self._choose(spans, start, prefix, suffix)
+                best = hits[0].distance
+                spans = [(view.original_start(hit.start), view.original_end(hit.end)) for hit in hits]
+                chosen = self._choose(spans, start, prefix, suffix, whole_words=True)
                 log.debug("anchored %r approximately (%d edits) at %s", exact[:60], best, chosen)
                 return self._anchor_at(*chosen, "fuzzy", distance=best)
             if radius is None or (lo == 0 and hi == len(view.folded)):
@@ -154,9 +152,18 @@ class TextAnchorer:
         )
 
     def _choose(
-        self, spans: Sequence[tuple[int, int]], hint: int, prefix: str | None, suffix: str | None
+        self,
+        spans: Sequence[tuple[int, int]],
+        hint: int,
+        prefix: str | None,
+        suffix: str | None,
+        *,
+        whole_words: bool = False,
     ) -> tuple[int, int]:
-        """The span whose surroundings best match the model's context, then the nearest to ``hint``."""
+        """The span whose surroundings best match the model's context, then the nearest to ``hint``.
+
+        With ``whole_words``, spans whose edges cut no word come before nearness.
+        """
         candidates = list(spans)
         if len(candidates) > 1 and (prefix or suffix):
             want_prefix = fold(prefix or "", lower=True)[-CONTEXT_LENGTH:]
@@ -164,6 +171,9 @@ class TextAnchorer:
             scores = [self._context_score(s, e, want_prefix, want_suffix) for s, e in candidates]
             top = max(scores)
             candidates = [span for span, score in zip(candidates, scores, strict=True) if score >= top - 1e-9]
+        if whole_words and len(candidates) > 1:
+            clean = [clean_edges(self.text, s, e) for s, e in candidates]
+            candidates = [span for span, edges in zip(candidates, clean, strict=True) if edges == max(clean)]
         return min(candidates, key=lambda span: (self._distance_to_hint(span[0], hint), span[0]))
 
     def _context_score(self, start: int, end: int, prefix: str, suffix: str) -> float:

@@ -1,9 +1,10 @@
 """The detection entry points: a text and a model in, anchored matches out.
 
-Each ``detect_*`` function builds its prompt, calls the model once (once per
-entity type for entities) with the reference's sampling defaults, and returns
-the matches whose quotes were found in the text. A reply cut off at its token
-limit raises :class:`TruncatedReplyError` rather than yielding a partial list.
+Each ``detect_*`` function asks the model about the whole text, one chunk at a
+time (see :mod:`.chunked`), with the reference's temperatures and a reply
+budget derived from the model's limits, and returns the matches whose quotes
+were found in the text, with offsets in the whole text. ``on_chunk`` hears of
+each chunk done; ``stats`` adds up the calls and tokens spent.
 """
 
 from __future__ import annotations
@@ -12,15 +13,11 @@ import math
 from collections.abc import Collection, Iterable
 from typing import Final
 
-import attrs
-
 from semiont_jobs.application.detection import parsers, prompts
+from semiont_jobs.application.detection.budget import DetectionSettings
+from semiont_jobs.application.detection.chunked import ChunkProgress, DetectionStats, detect_in_chunks
 from semiont_jobs.application.detection.entities import EntityTypeLike, entity_type_of
-from semiont_jobs.application.detection.errors import (
-    ContentDecodeError,
-    InvalidDetectionOptionError,
-    TruncatedReplyError,
-)
+from semiont_jobs.application.detection.errors import ContentDecodeError, InvalidDetectionOptionError
 from semiont_jobs.application.detection.matches import (
     AssessmentMatch,
     CommentMatch,
@@ -29,25 +26,26 @@ from semiont_jobs.application.detection.matches import (
     TagMatch,
 )
 from semiont_jobs.application.detection.tag_schemas import get_tag_category
+from semiont_jobs.application.detection.tasks import (
+    ASSESSMENT_ITEM,
+    COMMENT_ITEM,
+    PASSAGE_ITEM,
+    TAG_ITEM,
+    Task,
+    entity_item,
+    entity_parser,
+)
 from semiont_jobs.domain.ids import ResourceId
 from semiont_jobs.domain.vocabulary import AssessmentTone, CommentTone
 from semiont_jobs.ports.content_fetcher import ContentFetcher
 from semiont_jobs.ports.inference_client import InferenceClient
 
-
-@attrs.frozen
-class Sampling:
-    """How a model is called: its temperature and the most tokens it may reply with."""
-
-    temperature: float
-    max_tokens: int
-
-
-COMMENT_SAMPLING: Final = Sampling(temperature=0.4, max_tokens=3000)
-HIGHLIGHT_SAMPLING: Final = Sampling(temperature=0.3, max_tokens=2000)
-ASSESSMENT_SAMPLING: Final = Sampling(temperature=0.3, max_tokens=3000)
-TAG_SAMPLING: Final = Sampling(temperature=0.2, max_tokens=4000)
-ENTITY_SAMPLING: Final = Sampling(temperature=0.3, max_tokens=4000)
+COMMENT_TEMPERATURE: Final = 0.4
+HIGHLIGHT_TEMPERATURE: Final = 0.3
+ASSESSMENT_TEMPERATURE: Final = 0.3
+TAG_TEMPERATURE: Final = 0.2
+ENTITY_TEMPERATURE: Final = 0.3
+DEFAULT_SETTINGS: Final = DetectionSettings()
 
 
 async def fetch_content(fetcher: ContentFetcher, resource_id: ResourceId) -> str:
@@ -70,16 +68,26 @@ async def detect_comments(
     instructions: str | None = None,
     tone: CommentTone | None = None,
     density: float | None = None,
-    sampling: Sampling = COMMENT_SAMPLING,
+    settings: DetectionSettings = DEFAULT_SETTINGS,
+    on_chunk: ChunkProgress | None = None,
+    stats: DetectionStats | None = None,
 ) -> list[CommentMatch]:
     """Passages of ``content`` worth a comment, each with the model's comment."""
     _check_tone(tone, prompts.COMMENT_TONES)
     _check_density(density)
     if not content.strip():
         return []
-    prompt = prompts.build_comment_prompt(content, _instructions(instructions), tone, density)
-    reply = await _ask(client, prompt, "comments", sampling)
-    return parsers.parse_comments(reply, content)
+    instructions = _instructions(instructions)
+    task = Task(
+        name="comments",
+        format_name="comments",
+        temperature=COMMENT_TEMPERATURE,
+        item_tokens=140,
+        item=COMMENT_ITEM,
+        build_prompt=lambda text: prompts.build_comment_prompt(text, instructions, tone, density),
+        parse_reply=lambda reply, text, cut: parsers.parse_comments(reply, text, truncated=cut),
+    )
+    return await detect_in_chunks(content, client, task, settings, on_chunk=on_chunk, stats=stats)
 
 
 async def detect_highlights(
@@ -88,15 +96,25 @@ async def detect_highlights(
     *,
     instructions: str | None = None,
     density: float | None = None,
-    sampling: Sampling = HIGHLIGHT_SAMPLING,
+    settings: DetectionSettings = DEFAULT_SETTINGS,
+    on_chunk: ChunkProgress | None = None,
+    stats: DetectionStats | None = None,
 ) -> list[HighlightMatch]:
     """Passages of ``content`` worth highlighting."""
     _check_density(density)
     if not content.strip():
         return []
-    prompt = prompts.build_highlight_prompt(content, _instructions(instructions), density)
-    reply = await _ask(client, prompt, "highlights", sampling)
-    return parsers.parse_highlights(reply, content)
+    instructions = _instructions(instructions)
+    task = Task(
+        name="highlights",
+        format_name="highlights",
+        temperature=HIGHLIGHT_TEMPERATURE,
+        item_tokens=80,
+        item=PASSAGE_ITEM,
+        build_prompt=lambda text: prompts.build_highlight_prompt(text, instructions, density),
+        parse_reply=lambda reply, text, cut: parsers.parse_highlights(reply, text, truncated=cut),
+    )
+    return await detect_in_chunks(content, client, task, settings, on_chunk=on_chunk, stats=stats)
 
 
 async def detect_assessments(
@@ -106,16 +124,26 @@ async def detect_assessments(
     instructions: str | None = None,
     tone: AssessmentTone | None = None,
     density: float | None = None,
-    sampling: Sampling = ASSESSMENT_SAMPLING,
+    settings: DetectionSettings = DEFAULT_SETTINGS,
+    on_chunk: ChunkProgress | None = None,
+    stats: DetectionStats | None = None,
 ) -> list[AssessmentMatch]:
     """Passages of ``content`` worth assessing, each with the model's assessment."""
     _check_tone(tone, prompts.ASSESSMENT_TONES)
     _check_density(density)
     if not content.strip():
         return []
-    prompt = prompts.build_assessment_prompt(content, _instructions(instructions), tone, density)
-    reply = await _ask(client, prompt, "assessments", sampling)
-    return parsers.parse_assessments(reply, content)
+    instructions = _instructions(instructions)
+    task = Task(
+        name="assessments",
+        format_name="assessments",
+        temperature=ASSESSMENT_TEMPERATURE,
+        item_tokens=140,
+        item=ASSESSMENT_ITEM,
+        build_prompt=lambda text: prompts.build_assessment_prompt(text, instructions, tone, density),
+        parse_reply=lambda reply, text, cut: parsers.parse_assessments(reply, text, truncated=cut),
+    )
+    return await detect_in_chunks(content, client, task, settings, on_chunk=on_chunk, stats=stats)
 
 
 async def detect_tags(
@@ -124,7 +152,9 @@ async def detect_tags(
     *,
     schema_id: str,
     category: str,
-    sampling: Sampling = TAG_SAMPLING,
+    settings: DetectionSettings = DEFAULT_SETTINGS,
+    on_chunk: ChunkProgress | None = None,
+    stats: DetectionStats | None = None,
 ) -> list[TagMatch]:
     """Passages of ``content`` that play the role ``category`` of the schema ``schema_id``.
 
@@ -134,9 +164,18 @@ async def detect_tags(
     schema, tag_category = get_tag_category(schema_id, category)
     if not content.strip():
         return []
-    prompt = prompts.build_tag_prompt(content, schema, tag_category)
-    reply = await _ask(client, prompt, f"tags ({schema_id}/{category})", sampling)
-    return parsers.parse_tags(reply, content, schema.id, tag_category.name)
+    task = Task(
+        name=f"tags ({schema_id}/{category})",
+        format_name="tagged_passages",
+        temperature=TAG_TEMPERATURE,
+        item_tokens=120,
+        item=TAG_ITEM,
+        build_prompt=lambda text: prompts.build_tag_prompt(text, schema, tag_category),
+        parse_reply=lambda reply, text, cut: parsers.parse_tags(
+            reply, text, schema.id, tag_category.name, truncated=cut
+        ),
+    )
+    return await detect_in_chunks(content, client, task, settings, on_chunk=on_chunk, stats=stats)
 
 
 async def detect_entities(
@@ -145,30 +184,33 @@ async def detect_entities(
     entity_types: Iterable[EntityTypeLike],
     *,
     include_descriptive_references: bool | None = False,
-    sampling: Sampling = ENTITY_SAMPLING,
+    settings: DetectionSettings = DEFAULT_SETTINGS,
+    on_chunk: ChunkProgress | None = None,
+    stats: DetectionStats | None = None,
 ) -> list[EntityMatch]:
-    """Mentions in ``content`` of entities of ``entity_types``, one model call per type.
+    """Mentions in ``content`` of entities of ``entity_types``, all types asked for in one pass.
 
     With ``include_descriptive_references`` the model is also asked for
     descriptive phrases ("the physicist"), never bare pronouns. Every type is
-    checked before the first call (:class:`InvalidDetectionOptionError`).
+    checked before the first call (:class:`InvalidDetectionOptionError`); each
+    mention is kept under the requested type the model labels it with.
     """
-    types = [entity_type_of(value) for value in entity_types]
-    if not content.strip():
+    types = list(
+        {entity_type.name: entity_type for entity_type in map(entity_type_of, entity_types)}.values()
+    )
+    if not content.strip() or not types:
         return []
-    matches: list[EntityMatch] = []
-    for entity_type in types:
-        prompt = prompts.build_entity_prompt(content, [entity_type], bool(include_descriptive_references))
-        reply = await _ask(client, prompt, f"entities ({entity_type.name})", sampling)
-        matches.extend(parsers.parse_entities(reply, content, entity_type.name))
-    return matches
-
-
-async def _ask(client: InferenceClient, prompt: str, task: str, sampling: Sampling) -> str:
-    response = await client.generate_text_with_metadata(prompt, sampling.max_tokens, sampling.temperature)
-    if response.stop_reason == "max_tokens":
-        raise TruncatedReplyError(task, sampling.max_tokens)
-    return response.text
+    descriptive = bool(include_descriptive_references)
+    task = Task(
+        name=f"entities ({', '.join(entity_type.name for entity_type in types)})",
+        format_name="entity_mentions",
+        temperature=ENTITY_TEMPERATURE,
+        item_tokens=50,
+        item=entity_item(types),
+        build_prompt=lambda text: prompts.build_entity_prompt(text, types, descriptive),
+        parse_reply=entity_parser([entity_type.name for entity_type in types]),
+    )
+    return await detect_in_chunks(content, client, task, settings, on_chunk=on_chunk, stats=stats)
 
 
 def _instructions(instructions: str | None) -> str | None:

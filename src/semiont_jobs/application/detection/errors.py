@@ -34,23 +34,6 @@ class QuoteNotFoundError(DetectionError, LookupError):
         super().__init__(f"quote {_preview(quote)!r} (claimed at {start}-{end}) not found: {reason}")
 
 
-class TruncatedReplyError(DetectionError):
-    """The model's reply was cut off at its token limit, so its list is incomplete.
-
-    Retryable: a later attempt (or a larger limit) may get a whole reply.
-    """
-
-    retryable = True
-
-    def __init__(self, task: str, max_tokens: int) -> None:
-        self.task = task
-        self.max_tokens = max_tokens
-        super().__init__(
-            f"the model's reply for {task} was cut off at max_tokens={max_tokens}; "
-            "refusing a partial result (raise max_tokens or shorten the resource)"
-        )
-
-
 class UnknownTagSchemaError(DetectionError, LookupError):
     """No tag schema has this id; ``valid`` lists the ids that exist."""
 
@@ -100,4 +83,38 @@ class ContentDecodeError(DetectionError, ContentError):
         self.reason = reason
         super().__init__(
             f"content of resource {resource_id!r} is not valid UTF-8 at byte {position}: {reason}"
+        )
+
+
+class ModelWindowTooSmallError(DetectionError):
+    """The model's window leaves too little room for text once the prompt and a reply are counted.
+
+    Not retryable: a model with a larger window (or ``inference.context_window``) is needed.
+    """
+
+    retryable = False
+
+    def __init__(self, context_window: int, max_output_tokens: int, scaffold_tokens: int) -> None:
+        self.context_window = context_window
+        self.max_output_tokens = max_output_tokens
+        self.scaffold_tokens = scaffold_tokens
+        super().__init__(
+            f"a context window of {context_window} tokens (replies up to {max_output_tokens}) is too "
+            f"small for a detection prompt of {scaffold_tokens} tokens plus text and reply"
+        )
+
+
+class TooManyFailedChunksError(DetectionError):
+    """More chunks of the text failed than ``detection.max_failed_chunk_share`` allows. Retryable."""
+
+    retryable = True
+
+    def __init__(self, task: str, failed: int, total: int, allowed: float, last_error: str) -> None:
+        self.task = task
+        self.failed = failed
+        self.total = total
+        self.allowed = allowed
+        super().__init__(
+            f"{task}: {failed} of {total} chunks failed (more than {allowed:.0%} may); "
+            f"last error: {last_error}"
         )

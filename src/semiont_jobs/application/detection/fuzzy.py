@@ -4,7 +4,8 @@ Candidates come from the pigeonhole principle: split the quote into ``k + 1``
 pieces and at least one of them survives ``k`` edits intact, so exact hits of
 the pieces (``str.find``) mark every place worth aligning. Each candidate is
 then aligned with rapidfuzz's Levenshtein distance, which keeps the search fast
-on long texts.
+on long texts; the edges of the nearest alignments are then refined
+(:mod:`~semiont_jobs.application.detection.edges`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Iterator
 
 import attrs
 from rapidfuzz.distance import LCSseq, Levenshtein
+
+from semiont_jobs.application.detection.edges import refine_edges
 
 MIN_BUDGET = 5
 BUDGET_SHARE = 20
@@ -30,7 +33,7 @@ def fuzzy_budget(length: int) -> int:
     return min(max(MIN_BUDGET, length // BUDGET_SHARE), length // 4)
 
 
-@attrs.frozen
+@attrs.frozen(order=True)
 class FuzzyHit:
     """A span ``haystack[start:end]`` that is ``distance`` edits from the quote."""
 
@@ -78,6 +81,23 @@ class ApproximateSearch:
             if hit.distance <= k and all((h.start, h.end) != (hit.start, hit.end) for h in hits):
                 hits.append(hit)
         return hits
+
+    def nearest_within(self, lo: int, hi: int) -> list[FuzzyHit]:
+        """The hits of :meth:`hits_within` fewest edits from the quote, their edges refined.
+
+        Hits up to one edit worse than the best are refined too, as refining may bring them level.
+        """
+        hits = self.hits_within(lo, hi)
+        if not hits:
+            return []
+        worst = min(hit.distance for hit in hits) + 1
+        refined = {
+            FuzzyHit(*refine_edges(self.haystack, self.needle, hit.start, hit.end, hit.distance))
+            for hit in hits
+            if hit.distance <= worst
+        }
+        best = min(hit.distance for hit in refined)
+        return sorted(hit for hit in refined if hit.distance == best)
 
     def _covered(self, diagonal: int) -> bool:
         """Whether a diagonal this close has been aligned already."""

@@ -18,7 +18,8 @@ def extract_json_array(reply: str, *, task: str = "detection") -> list[object]:
 
     Accepts the array bare, inside a code fence (with or without a language
     tag), or with prose before and after it. A reply that is valid JSON but not
-    an array, is not JSON, or is empty, gives ``[]``; this never raises.
+    an array, is not JSON, is nested too deeply to read, or is empty, gives
+    ``[]``; this never raises.
     """
     text = reply.strip()
     if not text:
@@ -28,7 +29,7 @@ def extract_json_array(reply: str, *, task: str = "detection") -> list[object]:
     for body in bodies:
         try:
             value = json.loads(body)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             continue
         if isinstance(value, list):
             return value
@@ -49,7 +50,7 @@ def _first_embedded_array(text: str) -> list[object] | None:
         tries += 1
         try:
             value, _end = decoder.raw_decode(text, at)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             at = text.find("[", at + 1)
             continue
         if isinstance(value, list):

@@ -1,9 +1,10 @@
 """Prompts that ask a model for passages of a text as a JSON array.
 
 Every prompt asks for the same keys the reference uses (``exact``, ``start``,
-``end``, ``prefix``, ``suffix`` and the kind's own key), and nothing else.
-Comments, highlights and assessments see the first 8000 characters of the
-text; tags and entities see all of it.
+``end``, ``prefix``, ``suffix`` and the kind's own key), and nothing else. A
+prompt shows the whole text it is given (detection gives it one chunk at a
+time). The shape of an item is shown with placeholders, never with an example
+answer a model could copy; an item that only repeats a placeholder is dropped.
 """
 
 from __future__ import annotations
@@ -18,8 +19,15 @@ from semiont_jobs.application.detection.entities import EntityType
 from semiont_jobs.application.detection.tag_schemas import TagCategory, TagSchema
 from semiont_jobs.domain.vocabulary import AssessmentTone, CommentTone
 
-CONTENT_LIMIT: Final = 8000
-"""Characters of the text shown to the model for comments, highlights and assessments."""
+PASSAGE: Final = "<the passage, copied exactly>"
+BEFORE: Final = "<the text just before it>"
+AFTER: Final = "<the text just after it>"
+COMMENT: Final = "<your comment>"
+ASSESSMENT: Final = "<your assessment>"
+MENTION: Final = "<the mention, copied exactly>"
+TYPE: Final = "<one of the types listed>"
+PLACEHOLDERS: Final = frozenset({PASSAGE, BEFORE, AFTER, COMMENT, ASSESSMENT, MENTION, TYPE})
+"""What the prompts show in place of an answer; a reply that repeats one says nothing."""
 
 COMMENT_TONES: Final[Mapping[CommentTone, str]] = {
     "scholarly": "precise and measured, like a note in an annotated edition",
@@ -70,7 +78,8 @@ class _PassageTask:
     noun: str
     usual_density: str
     extra_field: str | None
-    example: str
+    extra_key: str | None = None
+    extra_placeholder: str | None = None
     tones: Mapping[Any, str] = attrs.field(factory=dict)
 
     def prompt(self, content: str, instructions: str | None, tone: str | None, density: float | None) -> str:
@@ -83,25 +92,45 @@ class _PassageTask:
         if tone:
             guidance.append(f"Write in a {tone} tone: {self.tones.get(tone, tone)}.")
         guidance.append(_density(density, self.noun, self.usual_density))
+        extra = (
+            (self.extra_key, self.extra_placeholder) if self.extra_key and self.extra_placeholder else None
+        )
         return _anchored_prompt(
             task=task,
             guidance=guidance,
-            text=content[:CONTENT_LIMIT],
+            text=content,
             noun=self.noun,
             extra_field=self.extra_field,
-            example=self.example,
+            extra=extra,
         )
 
 
+def _skeleton(fields: list[tuple[str, str]]) -> str:
+    """One item with placeholders: ``{"exact": "<the passage, copied exactly>", "start": 0, ...}``."""
+    parts = [f'"{key}": {value}' for key, value in fields]
+    return "[{" + ", ".join(parts) + "}]"
+
+
 def _anchored_prompt(
-    *, task: str, guidance: list[str], text: str, noun: str, extra_field: str | None, example: str
+    *,
+    task: str,
+    guidance: list[str],
+    text: str,
+    noun: str,
+    extra_field: str | None,
+    extra: tuple[str, str] | None = None,
 ) -> str:
     fields = _ANCHOR_FIELDS + (f"\n{extra_field}" if extra_field else "")
     lines = "\n".join(f"- {line}" for line in guidance)
+    shape = [("exact", f'"{PASSAGE}"'), ("start", "0"), ("end", "0"), ("prefix", f'"{BEFORE}"')]
+    shape.append(("suffix", f'"{AFTER}"'))
+    if extra is not None:
+        shape.append((extra[0], f'"{extra[1]}"'))
     return (
         f"{task}\n\nGuidelines:\n{lines}\n\n{_text_block(text)}\n\n"
         f"Return a JSON array of {noun}, one object per passage, with exactly these keys:\n{fields}\n\n"
-        f"{_REPLY_RULES}\n\nExample of the format:\n{example}"
+        f"{_REPLY_RULES}\n\nThe shape of the reply (replace every <...> with what you found):\n"
+        f"{_skeleton(shape)}"
     )
 
 
@@ -117,9 +146,8 @@ _COMMENTS: Final = _PassageTask(
     noun="comments",
     usual_density="three to eight",
     extra_field='- "comment": your comment on the passage',
-    example='[{"exact": "the Treaty of Westphalia", "start": 210, "end": 234, '
-    '"prefix": "brought to an end by ", "suffix": " in 1648, which", '
-    '"comment": "The peace settlements of 1648 that ended the Thirty Years\' War."}]',
+    extra_key="comment",
+    extra_placeholder=COMMENT,
     tones=COMMENT_TONES,
 )
 _HIGHLIGHTS: Final = _PassageTask(
@@ -132,8 +160,6 @@ _HIGHLIGHTS: Final = _PassageTask(
     noun="highlights",
     usual_density="three to eight",
     extra_field=None,
-    example='[{"exact": "the bridge will close to traffic from 1 May", "start": 88, "end": 131, '
-    '"prefix": "The council confirmed that ", "suffix": " while repairs are"}]',
 )
 _ASSESSMENTS: Final = _PassageTask(
     verb="Assess",
@@ -147,9 +173,8 @@ _ASSESSMENTS: Final = _PassageTask(
     noun="assessments",
     usual_density="two to six",
     extra_field='- "assessment": your assessment of the passage',
-    example='[{"exact": "sales doubled because of the new logo", "start": 57, "end": 94, '
-    '"prefix": "The report concludes that ", "suffix": ", although the", '
-    '"assessment": "Causation is asserted, not shown: the same quarter saw a price cut."}]',
+    extra_key="assessment",
+    extra_placeholder=ASSESSMENT,
     tones=ASSESSMENT_TONES,
 )
 
@@ -202,8 +227,6 @@ def build_tag_prompt(content: str, schema: TagSchema, category: TagCategory) -> 
         text=content,
         noun="tagged passages",
         extra_field=None,
-        example='[{"exact": "Was the landlord bound to repair the stairs?", "start": 112, "end": 156, '
-        '"prefix": "The question before us: ", "suffix": " The lease says"}]',
     )
 
 
@@ -233,7 +256,15 @@ def build_entity_prompt(
         '- "endOffset": the offset just after its last character\n'
         '- "prefix": up to 32 characters of the text immediately before the mention\n'
         '- "suffix": up to 32 characters of the text immediately after the mention\n\n'
-        f"{_REPLY_RULES}\n\nExample of the format:\n"
-        '[{"exact": "Lise Meitner", "entityType": "Person", "startOffset": 0, "endOffset": 12, '
-        '"prefix": "", "suffix": " moved to Stockholm"}]'
+        f"{_REPLY_RULES}\n\nThe shape of the reply (replace every <...> with what you found):\n"
+        + _skeleton(
+            [
+                ("exact", f'"{MENTION}"'),
+                ("entityType", f'"{TYPE}"'),
+                ("startOffset", "0"),
+                ("endOffset", "0"),
+                ("prefix", f'"{BEFORE}"'),
+                ("suffix", f'"{AFTER}"'),
+            ]
+        )
     )

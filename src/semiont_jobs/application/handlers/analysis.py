@@ -14,13 +14,15 @@ from semiont_jobs.application.detection import (
     AnchoredMatch,
     AssessmentMatch,
     CommentMatch,
+    DetectionStats,
     HighlightMatch,
     detect_assessments,
     detect_comments,
     detect_highlights,
     fetch_content,
 )
-from semiont_jobs.application.handlers.detection_handler import DetectionHandler
+from semiont_jobs.application.detection.chunked import ChunkProgress
+from semiont_jobs.application.handlers.detection_handler import DetectionHandler, log_costs
 from semiont_jobs.application.job_context import JobContext
 from semiont_jobs.domain.annotations import AnnotationBody, assessment_body, comment_body
 from semiont_jobs.domain.jobs import RunningJob
@@ -56,7 +58,9 @@ class AnalysisHandler(DetectionHandler, abc.ABC, Generic[P, M, R]):
     analyzing_message: ClassVar[str] = "Analyzing text..."
 
     @abc.abstractmethod
-    async def detect(self, content: str, params: P) -> Sequence[M]:
+    async def detect(
+        self, content: str, params: P, on_chunk: ChunkProgress, stats: DetectionStats
+    ) -> Sequence[M]:
         """Ask the model for matches in ``content``."""
 
     @abc.abstractmethod
@@ -73,7 +77,14 @@ class AnalysisHandler(DetectionHandler, abc.ABC, Generic[P, M, R]):
         await context.report_progress(_progress("analyzing", 10, "Loading resource..."))
         content = await fetch_content(self.content, job.params.resource_id)
         await context.report_progress(_progress("analyzing", 30, self.analyzing_message))
-        matches = await self.detect(content, job.params)
+
+        async def on_chunk(done: int, total: int) -> None:
+            if total > 1:
+                message = f"Analyzing chunk {done} of {total}..."
+                await context.report_progress(_progress("analyzing", 30 + (30 * done) // total, message))
+
+        stats = DetectionStats()
+        matches = await self.detect(content, job.params, on_chunk, stats)
         offsets = self.annotations.offsets(content)
         await context.report_progress(_progress("creating", 60, f"Creating {len(matches)} annotations..."))
         created = 0
@@ -81,6 +92,7 @@ class AnalysisHandler(DetectionHandler, abc.ABC, Generic[P, M, R]):
             body = self.body(match)
             created += await self.annotations.publish(context.job, match, self.motivation, body, offsets)
         await context.report_progress(_progress("creating", 100, f"Complete! Created {created} {self.noun}"))
+        log_costs(context, stats)
         return self.result(len(matches), created)
 
 
@@ -93,9 +105,17 @@ class HighlightAnnotationHandler(
     motivation = "highlighting"
     noun = "highlights"
 
-    async def detect(self, content: str, params: HighlightDetectionParams) -> Sequence[HighlightMatch]:
+    async def detect(
+        self, content: str, params: HighlightDetectionParams, on_chunk: ChunkProgress, stats: DetectionStats
+    ) -> Sequence[HighlightMatch]:
         return await detect_highlights(
-            content, self.inference, instructions=params.instructions, density=params.density
+            content,
+            self.inference,
+            instructions=params.instructions,
+            density=params.density,
+            settings=self.settings,
+            on_chunk=on_chunk,
+            stats=stats,
         )
 
     def body(self, match: HighlightMatch) -> AnnotationBody:
@@ -114,13 +134,18 @@ class AssessmentAnnotationHandler(
     motivation = "assessing"
     noun = "assessments"
 
-    async def detect(self, content: str, params: AssessmentDetectionParams) -> Sequence[AssessmentMatch]:
+    async def detect(
+        self, content: str, params: AssessmentDetectionParams, on_chunk: ChunkProgress, stats: DetectionStats
+    ) -> Sequence[AssessmentMatch]:
         return await detect_assessments(
             content,
             self.inference,
             instructions=params.instructions,
             tone=params.tone,
             density=params.density,
+            settings=self.settings,
+            on_chunk=on_chunk,
+            stats=stats,
         )
 
     def body(self, match: AssessmentMatch) -> AnnotationBody:
@@ -138,13 +163,18 @@ class CommentAnnotationHandler(AnalysisHandler[CommentDetectionParams, CommentMa
     noun = "comments"
     analyzing_message = "Analyzing text and generating comments..."
 
-    async def detect(self, content: str, params: CommentDetectionParams) -> Sequence[CommentMatch]:
+    async def detect(
+        self, content: str, params: CommentDetectionParams, on_chunk: ChunkProgress, stats: DetectionStats
+    ) -> Sequence[CommentMatch]:
         return await detect_comments(
             content,
             self.inference,
             instructions=params.instructions,
             tone=params.tone,
             density=params.density,
+            settings=self.settings,
+            on_chunk=on_chunk,
+            stats=stats,
         )
 
     def body(self, match: CommentMatch) -> AnnotationBody:

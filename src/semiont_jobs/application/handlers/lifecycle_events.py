@@ -69,6 +69,14 @@ def _reference_progress(
     processed = progress.processed_entity_types
     percentage = round(processed * 100 / total) if total else 0
     names = [entity_type.name for entity_type in distinct_entity_types(job.params)]
+    if progress.total_chunks:
+        done, chunks = progress.processed_chunks or 0, progress.total_chunks
+        percentage = round(done * 100 / chunks)
+        steps = ProgressSteps(processed_steps=done, total_steps=chunks, found_count=progress.entities_found)
+        scoped = MarkProgressMessage(
+            status="scanning", message=f"Scanning chunk {done} of {chunks}", percentage=percentage
+        )
+        return _report(job, percentage, steps), scoped
     if current is None:
         status, message = "started", "Starting detection..."
     elif processed < len(names) and names[processed] == current:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from semiont_jobs.application.detection import EntityType, detect_entities, entity_type_of, fetch_content
-from semiont_jobs.application.handlers.detection_handler import DetectionHandler
+from semiont_jobs.application.detection import (
+    DetectionStats,
+    EntityType,
+    detect_entities,
+    entity_type_of,
+    fetch_content,
+)
+from semiont_jobs.application.handlers.detection_handler import DetectionHandler, log_costs
 from semiont_jobs.application.job_context import JobContext
 from semiont_jobs.domain.annotations import tagging_bodies
 from semiont_jobs.domain.jobs import RunningJob
@@ -25,11 +31,13 @@ def distinct_entity_types(params: DetectionParams) -> list[EntityType]:
 
 
 class ReferenceAnnotationHandler(DetectionHandler):
-    """Runs ``reference-annotation`` jobs: a model call per entity type, a ``linking`` annotation per mention.
+    """Runs ``reference-annotation`` jobs: every entity type asked for in one pass over the text (a call
+    per chunk), a ``linking`` annotation per mention.
 
     Every entity type is checked before the first model call. Progress is
-    reported before the first type, before each type and after each type;
-    ``errors`` in the result counts annotations that could not be built or published.
+    reported before the text is scanned, after each chunk of a text of several,
+    once every type is done and once the annotations are published; ``errors``
+    in the result counts annotations that could not be built or published.
     """
 
     job_type: ClassVar[JobType] = "reference-annotation"
@@ -44,33 +52,50 @@ class ReferenceAnnotationHandler(DetectionHandler):
         total = len(entity_types)
         content = await fetch_content(self.content, params.resource_id)
         offsets = self.annotations.offsets(content)
-        found = emitted = errors = 0
         await context.report_progress(_progress(total, 0, None, 0, 0))
-        for index, entity_type in enumerate(entity_types):
-            name = entity_type.name
-            await context.report_progress(_progress(total, index, name, found, emitted))
-            matches = await detect_entities(
-                content,
-                self.inference,
-                [entity_type],
-                include_descriptive_references=params.include_descriptive_references,
-            )
-            found += len(matches)
-            for match in matches:
-                body = tagging_bodies((match.entity_type,))
-                if await self.annotations.publish(context.job, match, "linking", body, offsets):
-                    emitted += 1
-                else:
-                    errors += 1
-            await context.report_progress(_progress(total, index + 1, name, found, emitted))
+
+        async def on_chunk(done: int, chunks: int) -> None:
+            if chunks > 1:
+                await context.report_progress(_progress(total, 0, None, 0, 0, chunks=(done, chunks)))
+
+        stats = DetectionStats()
+        matches = await detect_entities(
+            content,
+            self.inference,
+            entity_types,
+            include_descriptive_references=params.include_descriptive_references,
+            settings=self.settings,
+            on_chunk=on_chunk,
+            stats=stats,
+        )
+        last = entity_types[-1].name if entity_types else None
+        found, emitted, errors = len(matches), 0, 0
+        await context.report_progress(_progress(total, total, last, found, 0))
+        for match in matches:
+            body = tagging_bodies((match.entity_type,))
+            if await self.annotations.publish(context.job, match, "linking", body, offsets):
+                emitted += 1
+            else:
+                errors += 1
+        await context.report_progress(_progress(total, total, last, found, emitted))
+        log_costs(context, stats)
         return DetectionResult(total_found=found, total_emitted=emitted, errors=errors)
 
 
-def _progress(total: int, processed: int, current: str | None, found: int, emitted: int) -> DetectionProgress:
+def _progress(
+    total: int,
+    processed: int,
+    current: str | None,
+    found: int,
+    emitted: int,
+    chunks: tuple[int, int] | None = None,
+) -> DetectionProgress:
     return DetectionProgress(
         total_entity_types=total,
         processed_entity_types=processed,
         current_entity_type=current,
         entities_found=found,
         entities_emitted=emitted,
+        processed_chunks=chunks[0] if chunks else None,
+        total_chunks=chunks[1] if chunks else None,
     )

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from semiont_jobs.application.detection import TagMatch, detect_tags, fetch_content, get_tag_schema
-from semiont_jobs.application.handlers.detection_handler import DetectionHandler
+from semiont_jobs.application.detection import (
+    DetectionStats,
+    TagMatch,
+    detect_tags,
+    fetch_content,
+    get_tag_schema,
+)
+from semiont_jobs.application.detection.chunked import ChunkProgress
+from semiont_jobs.application.handlers.detection_handler import DetectionHandler, log_costs
 from semiont_jobs.application.job_context import JobContext
 from semiont_jobs.domain.annotations import tag_body
 from semiont_jobs.domain.jobs import RunningJob
@@ -40,12 +47,22 @@ class TagAnnotationHandler(DetectionHandler):
         content = await fetch_content(self.content, params.resource_id)
         tags: list[TagMatch] = []
         by_category: dict[str, int] = {}
+        stats = DetectionStats()
         for index, category in enumerate(params.categories):
             percentage = 10 + (index * 50) // total
             await context.report_progress(
                 _progress("analyzing", percentage, index, total, f"Analyzing {category}...", category)
             )
-            found = await detect_tags(content, self.inference, schema_id=schema.id, category=category)
+            on_chunk = self._chunk_progress(context, index, total, category)
+            found = await detect_tags(
+                content,
+                self.inference,
+                schema_id=schema.id,
+                category=category,
+                settings=self.settings,
+                on_chunk=on_chunk,
+                stats=stats,
+            )
             tags.extend(found)
             by_category[category] = by_category.get(category, 0) + len(found)
         await context.report_progress(
@@ -59,7 +76,21 @@ class TagAnnotationHandler(DetectionHandler):
         await context.report_progress(
             _progress("creating", 100, total, total, f"Complete! Created {created} tags")
         )
+        log_costs(context, stats)
         return TagDetectionResult(tags_found=len(tags), tags_created=created, by_category=by_category)
+
+    @staticmethod
+    def _chunk_progress(
+        context: JobContext[TagDetectionParams, TagDetectionProgress], index: int, total: int, category: str
+    ) -> ChunkProgress:
+        async def report(done: int, chunks: int) -> None:
+            if chunks > 1:
+                percentage = 10 + (50 * (index * chunks + done)) // (total * chunks)
+                message = f"Analyzing {category} (chunk {done} of {chunks})..."
+                progress = _progress("analyzing", percentage, index, total, message, category)
+                await context.report_progress(progress)
+
+        return report
 
 
 def _progress(

@@ -8,8 +8,11 @@ import re
 from pathlib import Path
 
 from semiont_jobs.adapters.helpers.durable_files import fsync_dir, write_atomic
+from semiont_jobs.adapters.helpers.shared_files import UnreadableFileError, read_shared
 from semiont_jobs.ports.errors import EventBusError
 
+CURSOR_BYTES = 4096
+"""A cursor file is a short JSON object; a longer one is unreadable."""
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
@@ -33,10 +36,11 @@ class CursorStore:
         """The last seq ``name`` acknowledged, ``None`` when it never did."""
         path = self.directory / f"{check_consumer_name(name)}.json"
         try:
-            record = json.loads(path.read_bytes())
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as exc:
+            found = read_shared(str(path), CURSOR_BYTES)
+            if found is None:
+                return None
+            record = json.loads(found[0])
+        except (OSError, ValueError, RecursionError, UnreadableFileError) as exc:
             raise EventBusError(f"cursor of consumer {name!r} at {path} is unreadable: {exc}") from exc
         seq = record.get("seq") if isinstance(record, dict) else None
         if not isinstance(seq, int) or seq < 0:

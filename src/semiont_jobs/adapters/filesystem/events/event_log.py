@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,19 @@ def segment_path(directory: Path, start: int) -> Path:
     return directory / f"{start:020d}{SEGMENT_SUFFIX}"
 
 
+def _regular(path: Path) -> bool:
+    """Whether ``path`` is a regular file (not a link, folder or FIFO someone gave a segment's name)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
+
+
 def list_segments(directory: Path) -> list[Segment]:
-    """The segments in ``directory``, oldest first (none when it does not exist)."""
+    """The segments in ``directory``, oldest first (none when it does not exist).
+
+    Entries named like segments that are no regular files are no segments.
+    """
     try:
         names = os.listdir(directory)
     except FileNotFoundError:
@@ -46,7 +58,7 @@ def list_segments(directory: Path) -> list[Segment]:
     found = []
     for name in names:
         stem = name[: -len(SEGMENT_SUFFIX)]
-        if name.endswith(SEGMENT_SUFFIX) and stem.isdigit():
+        if name.endswith(SEGMENT_SUFFIX) and stem.isdigit() and _regular(directory / name):
             found.append(Segment(int(stem), directory / name))
     found.sort(key=lambda segment: segment.start)
     return found
@@ -65,7 +77,8 @@ def encode_body(channel: str, scope: ResourceId | None, time: datetime, payload:
         )
     except (TypeError, ValueError) as exc:
         raise EventBusError(f"payload on channel {channel!r} is not JSON: {exc}") from exc
-    return text[1:].encode() + b"\n"
+    # A lone surrogate can only stand in a string, where its backslash form is the JSON escape for it.
+    return text[1:].encode("utf-8", "backslashreplace") + b"\n"
 
 
 def stamp(seq: int, body: bytes) -> bytes:
@@ -85,6 +98,8 @@ def decode_line(line: bytes) -> Event:
         time = parse_time(record["time"])
     except (ValueError, TypeError, KeyError) as exc:
         raise BadLineError(f"not an event: {exc}") from exc
+    except RecursionError:
+        raise BadLineError("not an event: nested too deeply") from None
     if not (isinstance(seq, int) and isinstance(channel, str) and isinstance(payload, dict)):
         raise BadLineError("an event needs an integer seq, a string channel and an object payload")
     if scope is not None and not isinstance(scope, str):

@@ -102,7 +102,7 @@ class SegmentReader:
     def _switch(self, segment: Segment) -> None:
         self.close()
         try:
-            self._fd = os.open(segment.path, os.O_RDONLY)
+            self._fd = os.open(segment.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except FileNotFoundError:
             self._segment = None
             return

@@ -102,7 +102,13 @@ class SegmentWriter:
         return self._fd
 
     def _open(self, segment: Segment, create: bool) -> None:
-        flags = os.O_RDWR | os.O_APPEND | (os.O_CREAT | os.O_EXCL if create else 0)
+        flags = (
+            os.O_RDWR
+            | os.O_APPEND
+            | os.O_NOFOLLOW
+            | os.O_NONBLOCK
+            | (os.O_CREAT | os.O_EXCL if create else 0)
+        )
         fd = os.open(segment.path, flags, 0o644)
         if self._fd is not None:
             os.close(self._fd)

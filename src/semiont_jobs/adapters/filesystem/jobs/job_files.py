@@ -5,26 +5,38 @@ carries a ``lease`` object that the reference ignores. A file is moved between
 status folders content first: the new state is written over the old file (the
 commit), then the file is renamed into its new folder. A file whose content
 disagrees with its folder (a crash between the two steps) is moved on sight.
+Any entry that is no readable job file (bad content once settled, a folder, a
+link, a FIFO, a file over :data:`MAX_JOB_FILE_BYTES`) is set aside in
+``quarantine/`` under the job's lock; an entry that vanishes is simply gone.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
+import secrets
 import stat
 import time
 from collections import deque
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
 from semiont_jobs.adapters.helpers.durable_files import fsync_dir, is_temp_name, write_atomic
-from semiont_jobs.codec import format_time, job_from_dict, job_to_dict, job_to_json, parse_time
+from semiont_jobs.adapters.helpers.shared_files import UnreadableFileError, age, changed_at, read_shared
+from semiont_jobs.codec import (
+    format_time,
+    job_from_dict,
+    job_to_dict,
+    job_to_json,
+    parse_time,
+    read_json,
+    to_json,
+)
 from semiont_jobs.domain.errors import InvalidJobError, InvalidJobIdError
 from semiont_jobs.domain.ids import JobId, validate_job_id
 from semiont_jobs.domain.jobs import Job, RunningJob
@@ -38,6 +50,8 @@ PRECEDENCE: Final[tuple[JobStatus, ...]] = ("complete", "failed", "cancelled", "
 QUARANTINE = "quarantine"
 LOCKS = ".locks"
 SUFFIX = ".json"
+MAX_JOB_FILE_BYTES = 16 * 2**20
+"""A job file longer than this is quarantined unread (the reference's are a few kilobytes)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -92,7 +106,7 @@ def encode(job: Job, lease: Lease | None) -> bytes:
         return job_to_json(job)
     data = job_to_dict(job)
     data["lease"] = lease.to_wire()
-    return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+    return to_json(data)
 
 
 class JobFiles:
@@ -123,7 +137,7 @@ class JobFiles:
         """Create the folders and prove that they can be written."""
         for folder in (*map(self.folder, STATUSES), self.quarantine_dir, self.locks_dir):
             folder.mkdir(parents=True, exist_ok=True)
-        probe = self.root / f".probe-{os.getpid()}.tmp"
+        probe = self.root / f".probe-{os.getpid()}-{secrets.token_hex(4)}.tmp"
         probe.write_bytes(b"")
         probe.unlink()
 
@@ -132,36 +146,33 @@ class JobFiles:
     def read(self, status: JobStatus, job_id: JobId, *, locked: bool = True) -> StoredJob | None:
         """The job in ``status``'s folder, or ``None`` when absent or unreadable.
 
-        Under the job's lock (``locked``) an unreadable file is quarantined once settled.
+        Under the job's lock (``locked``) an unreadable entry is quarantined: at once
+        when it is no regular file, once settled when its content is bad.
         """
         path = self.path(status, job_id)
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-        except FileNotFoundError:
+            found = read_shared(path, MAX_JOB_FILE_BYTES)
+        except UnreadableFileError as exc:
+            if locked:
+                self.quarantine(path, exc.reason)
             return None
+        if found is None:
+            return None
+        raw, info = found
         try:
-            info = os.fstat(fd)
-            if stat.S_ISDIR(info.st_mode):
-                if locked:
-                    self.quarantine(path, "a folder, not a file")
-                return None
-            raw = _read_all(fd, info.st_size)
-        finally:
-            os.close(fd)
-        try:
-            data: Any = json.loads(raw)
+            data: Any = read_json(raw)
             job = job_from_dict(data)
             if job.id != job_id:
                 raise InvalidJobError("metadata.id", f"{job.id!r} does not match the file name")
-        except (ValueError, InvalidJobError) as exc:
-            if locked and time.time() - info.st_mtime >= self.settle:
+        except InvalidJobError as exc:
+            if locked and abs(age(info, time.time())) >= self.settle:
                 self.quarantine(path, str(exc))
             return None
         return StoredJob(
             job=job,
             folder=status,
             lease=lease_from_wire(data.get("lease")),
-            modified=datetime.fromtimestamp(info.st_mtime, UTC),
+            modified=changed_at(info),
             inode=info.st_ino,
         )
 
@@ -181,11 +192,22 @@ class JobFiles:
                 continue
             if found.job.status != found.folder:
                 log.warning("job %s found in %s/ with status %s; moving it", job_id, status, found.job.status)
-                os.replace(self.path(status, job_id), self.path(found.job.status, job_id))
+                try:
+                    self._move(self.path(status, job_id), self.path(found.job.status, job_id))
+                except FileNotFoundError:  # a writer without our locks (the reference) moved it first
+                    return self.locate(job_id)
                 found = attrs.evolve(found, folder=found.job.status)
                 self.repaired.append((job_id, found.folder))
             return found
         return None
+
+    def _move(self, source: str, target: str) -> None:
+        """Rename ``source`` over ``target``; a folder in the way is quarantined first."""
+        try:
+            os.replace(source, target)
+        except IsADirectoryError:
+            self.quarantine(target, "a folder, not a file")
+            os.replace(source, target)
 
     def names(self, status: JobStatus) -> Iterator[tuple[JobId, int]]:
         """Job ids and inodes of the job files in ``status``'s folder; other entries are ignored."""
@@ -216,7 +238,7 @@ class JobFiles:
         source = self.path(current.folder, job.id)
         inode = write_atomic(source, encode(job, lease), fsync=self.fsync)
         if job.status != current.folder:
-            os.replace(source, self.path(job.status, job.id))
+            self._move(source, self.path(job.status, job.id))
         return inode
 
     def remove(self, current: StoredJob) -> None:
@@ -225,21 +247,25 @@ class JobFiles:
 
     def discard_superseded(self, status: JobStatus, current: StoredJob) -> None:
         """Delete a copy of ``current``'s job left in ``status``'s folder by a crashed writer."""
-        if status != current.folder and os.path.exists(self.path(status, current.job.id)):
-            log.warning(
-                "job %s is %s but a stale copy is in %s/; deleting it", current.job.id, current.folder, status
-            )
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self.path(status, current.job.id))
+        path = self.path(status, current.job.id)
+        if status == current.folder or not os.path.lexists(path):
+            return
+        if not os.path.isfile(path) or os.path.islink(path):
+            self.quarantine(path, "no job file, in the way of one")
+            return
+        log.warning("job %s is %s; deleting a stale copy in %s/", current.job.id, current.folder, status)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
 
     def quarantine(self, path: str, reason: str) -> None:
         """Set an unreadable file aside in ``quarantine/`` (named ``<folder>.<name>``) and log why."""
         folder, name = os.path.split(path)
-        target = self.quarantine_dir / f"{os.path.basename(folder)}.{name}"
+        stem = f"{os.path.basename(folder).lstrip('.')}.{name}"
+        target = self.quarantine_dir / stem
         n = 1
-        while target.exists():
+        while os.path.lexists(target):
             n += 1
-            target = self.quarantine_dir / f"{os.path.basename(folder)}.{name}.{n}"
+            target = self.quarantine_dir / f"{stem}.{n}"
         try:
             os.replace(path, target)
         except FileNotFoundError:
@@ -247,18 +273,22 @@ class JobFiles:
         log.error("quarantined %s as %s: %s", path, target.name, reason)
 
     def remove_stale_temps(self, older_than: float) -> None:
-        """Delete temporary files that a crashed writer left behind."""
-        cutoff = time.time() - older_than
+        """Delete temporary files that a crashed writer left behind.
+
+        Temporary files that vanish meanwhile (a writer renamed its own) are no
+        concern, nor are entries with a temporary name that are no regular file.
+        """
+        now = time.time()
         for status in STATUSES:
             with os.scandir(self.folder(status)) as entries:
                 for entry in entries:
-                    if is_temp_name(entry.name) and entry.stat().st_mtime < cutoff:
-                        Path(entry.path).unlink(missing_ok=True)
-
-
-def _read_all(fd: int, size: int) -> bytes:
-    """The content of the open file ``fd``, expected to be ``size`` bytes long, up to its end."""
-    chunks: list[bytes] = []
-    while chunk := os.read(fd, 65536 if chunks else size + 1):
-        chunks.append(chunk)
-    return b"".join(chunks)
+                    if not is_temp_name(entry.name):
+                        continue
+                    try:
+                        info = entry.stat(follow_symlinks=False)
+                        if stat.S_ISREG(info.st_mode) and age(info, now) > older_than:
+                            os.unlink(entry.path)
+                    except FileNotFoundError:
+                        continue
+                    except OSError as exc:
+                        log.warning("cannot remove the stale temporary file %s: %s", entry.path, exc)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import stat
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,27 +21,49 @@ class JobLocks:
 
     A fixed set of lock files (``<dir>/NN.lock``) is opened once; each job maps
     to one of them. A thread lock guards each file within this process, since
-    ``flock`` does not exclude holders sharing one open file.
+    ``flock`` does not exclude holders sharing one open file. An entry in place of
+    a lock file that is no regular file (a folder, a link, a FIFO), which no
+    process can be locking, is handed to ``set_aside`` and replaced; openers
+    take turns (a lock on the folder) so that none replaces another's new file.
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, set_aside: Callable[[str, str], None]) -> None:
         self._directory = directory
+        self._set_aside = set_aside
         self._fds: list[int] = []
         self._threads = [threading.Lock() for _ in range(LOCK_STRIPES)]
 
     def open(self) -> None:
         if self._fds:
             return
-        fds = []
+        fds: list[int] = []
+        folder = os.open(self._directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         try:
+            fcntl.flock(folder, fcntl.LOCK_EX)
             for stripe in range(LOCK_STRIPES):
-                path = self._directory / f"{stripe:02d}.lock"
-                fds.append(os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644))
+                fds.append(self._open_stripe(str(self._directory / f"{stripe:02d}.lock")))
         except BaseException:
             for fd in fds:
                 os.close(fd)
             raise
+        finally:
+            os.close(folder)
         self._fds = fds
+
+    def _open_stripe(self, path: str) -> int:
+        flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+        try:
+            fd = os.open(path, flags, 0o644)
+        except OSError as exc:
+            if exc.errno not in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
+                raise
+            self._set_aside(path, "a symbolic link, folder or socket, not a lock file")
+            return os.open(path, flags | os.O_EXCL, 0o644)
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            return fd
+        os.close(fd)
+        self._set_aside(path, "a special file, not a lock file")
+        return os.open(path, flags | os.O_EXCL, 0o644)
 
     def close(self) -> None:
         fds, self._fds = self._fds, []

@@ -56,7 +56,7 @@ class FilesystemJobStore:
         self.foreign_lease = foreign_lease
         self._clock = clock
         self._files = JobFiles(self.data_dir / "jobs", fsync=fsync, settle=quarantine_settle)
-        self._locks = JobLocks(self._files.locks_dir)
+        self._locks = JobLocks(self._files.locks_dir, set_aside=self._files.quarantine)
         self._leases = JobLeases(self._files, self._locks)
         self._pending = PendingTracker(
             self._files,

@@ -57,10 +57,10 @@ class PendingTracker:
         self._wakeups = Wakeups()
 
     async def start(self, run: RunBlocking) -> None:
-        """Read the whole folder, then watch it."""
+        """Watch the folder, then read all of it: a file written meanwhile is read, or reported."""
+        await self._watcher.start(run)
         self._rescan_due = True
         await self.refresh(run)
-        self._watcher.start()
 
     async def stop(self) -> None:
         """Stop watching and wake every waiter."""
@@ -124,7 +124,7 @@ class PendingTracker:
             present = {}
             for job_id in only:
                 with contextlib.suppress(FileNotFoundError):
-                    present[job_id] = os.stat(self._files.path("pending", job_id)).st_ino
+                    present[job_id] = os.lstat(self._files.path("pending", job_id)).st_ino
             gone = only - set(present)
         fresh: list[StoredJob] = []
         for job_id, inode in present.items():
