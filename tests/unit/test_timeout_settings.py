@@ -51,7 +51,7 @@ def test_a_toml_table_changes_the_types_it_names(tmp_path: Path) -> None:
     assert made.job_timeout_of("reference-annotation") == 7200
     toml.write_text("[workers]\nstall_timeout = 120\n")
     assert worker_settings({}, toml).stall_timeout_of("reference-annotation") == 120
-    toml.write_text('[workers]\njob_timeout = { generaton = 600 }\n')
+    toml.write_text("[workers]\njob_timeout = { generaton = 600 }\n")
     with pytest.raises(ConfigurationError) as error:
         worker_settings({}, toml)
     assert error.value.setting == "workers.job_timeout"
