@@ -207,3 +207,19 @@ async def test_a_port_in_use_is_a_configuration_error_naming_the_setting() -> No
         with pytest.raises(ConfigurationError) as error:
             await server.open()
     assert error.value.setting == "workers.health_port" and f"127.0.0.1:{port}" in str(error.value)
+
+
+async def test_a_host_that_does_not_resolve_is_a_configuration_error_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unresolvable(*args: Any, **kwargs: Any) -> Any:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unresolvable)  # no DNS lookup leaves the machine
+    server = PrometheusStatusServer(
+        PrometheusJobMetrics(), lambda: HealthReport(True), host="metrics.example"
+    )
+    with pytest.raises(ConfigurationError) as error:
+        await server.open()
+    assert error.value.setting == "workers.health_host"
+    assert "metrics.example" in str(error.value) and "Name or service not known" in str(error.value)

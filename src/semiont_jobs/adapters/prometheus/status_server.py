@@ -94,7 +94,8 @@ class PrometheusStatusServer:
             )
         except OSError as exc:
             reason = f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}"
-            raise ConfigurationError("workers.health_port", reason) from exc
+            setting = "workers.health_host" if isinstance(exc, socket.gaierror) else "workers.health_port"
+            raise ConfigurationError(setting, reason) from exc
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, name="semiont-jobs status", daemon=True)
         self._thread.start()
