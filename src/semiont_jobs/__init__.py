@@ -3,7 +3,8 @@
 What a user needs is exported here (see ``__all__``); everything else is importable
 from its own module (``semiont_jobs.domain``, ``semiont_jobs.ports``,
 ``semiont_jobs.application``, ``semiont_jobs.adapters.<technology>``, ...).
-Importing the package loads none of psycopg, httpx or a model provider's SDK.
+Importing the package loads none of psycopg, httpx, a model provider's SDK, prometheus_client or
+OpenTelemetry.
 """
 
 from semiont_jobs.adapters.filesystem import (
@@ -17,7 +18,7 @@ from semiont_jobs.adapters.memory import (
     InMemoryJobStore,
     ScriptedInferenceClient,
 )
-from semiont_jobs.application.job_context import JobCancelledError, JobContext
+from semiont_jobs.application.job_context import JobCancelledError, JobContext, JobTimedOutError
 from semiont_jobs.application.job_handler import JobHandler, JobListener, QuietListener
 from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.application.job_worker import JobWorker
@@ -124,6 +125,7 @@ __all__ = [
     "InvalidJobIdError",
     "JobAlreadyExistsError",
     "JobCancelledError",
+    "JobTimedOutError",
     "JobStoreError",
     "ResourceNotFoundError",
     "SemiontJobsError",

@@ -16,8 +16,9 @@ from dependency_injector import containers, providers
 
 T = TypeVar("T")
 
-PORTS: tuple[str, ...] = ("job_store", "event_bus", "inference_client", "content_fetcher")
-"""The ports the lifespan opens, in this order; it closes them in the reverse one."""
+PORTS: tuple[str, ...] = ("tracer", "job_store", "event_bus", "inference_client", "content_fetcher")
+"""The ports the lifespan opens, in this order; it closes them in the reverse one (the tracer last,
+so that it exports the spans of the others' closing)."""
 
 
 @runtime_checkable

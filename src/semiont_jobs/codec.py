@@ -187,13 +187,15 @@ def _state_type(status: JobStatus, job_type: JobType) -> Any:
 
 
 def job_to_dict(job: Job) -> dict[str, Any]:
-    """The wire JSON object of ``job``: camelCase keys, absent optionals omitted."""
+    """The wire JSON object of ``job``: camelCase keys, absent optionals omitted, our ``traceparent`` last."""
     data: dict[str, Any] = {"status": job.status}
     data.update(_CONVERTER.unstructure(job, _state_type(job.status, job.type)))
     if isinstance(job, RunningJob) and job.progress is None:
         data["progress"] = {}
     elif isinstance(job, CompleteJob) and job.result is None:
         data["result"] = {}
+    if "traceparent" in data:
+        data["traceparent"] = data.pop("traceparent")
     return data
 
 

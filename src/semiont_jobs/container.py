@@ -11,12 +11,19 @@ and closes that adapter too.
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 from typing import Any, ClassVar
 
 from dependency_injector import containers, providers
 
 from semiont_jobs import adapter_lifespan, deferred_adapters
+from semiont_jobs.adapter_choices import (
+    choose_content,
+    choose_event_bus,
+    choose_metrics,
+    either,
+    inference_settings,
+    resources_dir,
+)
 from semiont_jobs.adapters.filesystem import (
     FilesystemContentFetcher,
     FilesystemEventBus,
@@ -42,39 +49,23 @@ from semiont_jobs.application.handlers import (
     TagAnnotationHandler,
     semiont_workers,
 )
+from semiont_jobs.application.health_monitor import HealthMonitor
 from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.application.job_worker import JobWorker
+from semiont_jobs.application.model_call_telemetry import ModelCallTelemetry
 from semiont_jobs.application.worker_settings import WorkerSettings
 from semiont_jobs.ports.clock import utc_now
 from semiont_jobs.ports.content_fetcher import ContentFetcher
 from semiont_jobs.ports.event_bus import EventBus
 from semiont_jobs.ports.inference_client import InferenceClient
+from semiont_jobs.ports.job_metrics import NO_METRICS, JobMetrics
 from semiont_jobs.ports.job_store import JobStore
-from semiont_jobs.settings_schema import DEFAULT_CONFIG, check_config, choices
+from semiont_jobs.ports.model_calls import ModelCallObserver
+from semiont_jobs.ports.status_server import StatusServer
+from semiont_jobs.ports.tracer import NO_TRACER, Tracer
+from semiont_jobs.settings_schema import DEFAULT_CONFIG, check_config
 
-__all__ = ["DEFAULT_CONFIG", "Container", "check_config"]
-
-
-def choose_event_bus(backend: str | None, job_store_backend: str | None) -> str:
-    """The event bus backend: the one configured, else the job store's when a bus has its name."""
-    if backend:
-        return backend
-    return job_store_backend if job_store_backend in choices("event_bus.backend") else "memory"
-
-
-def either(chosen: str | None, fallback: str | None) -> str | None:
-    return chosen or fallback
-
-
-def choose_content(backend: str | None, job_store_backend: str | None) -> str:
-    """The content backend: the one configured, else memory beside the memory store, else a directory."""
-    if backend:
-        return backend
-    return "memory" if job_store_backend == "memory" else "directory"
-
-
-def resources_dir(content_dir: str | None, data_dir: str | None) -> str:
-    return content_dir or str(Path(data_dir or ".") / "resources")
+__all__ = ["DEFAULT_CONFIG", "Container", "check_config", "choose_event_bus"]
 
 
 class Container(containers.DeclarativeContainer):
@@ -85,6 +76,28 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Object(utc_now)
     built_adapters: providers.Provider[dict[str, object]] = providers.Singleton(dict)
     """Port name → the adapter the container handed out for it; what the lifespan opens."""
+
+    opentelemetry_tracer: providers.Provider[Tracer] = providers.Singleton(
+        deferred_adapters.opentelemetry_tracer, exporter=config.tracing.exporter
+    )
+    tracer: providers.Provider[Tracer] = providers.Selector(
+        config.tracing.backend,
+        none=providers.Object(NO_TRACER),
+        opentelemetry=adapter_lifespan.port(built_adapters, "tracer", opentelemetry_tracer),
+    )
+    """Spans of attempts, model calls and store transitions; ``NO_TRACER`` (no adapter) unless
+    ``tracing.backend = "opentelemetry"``."""
+    prometheus_job_metrics: providers.Provider[JobMetrics] = providers.Singleton(
+        deferred_adapters.prometheus_job_metrics
+    )
+    job_metrics: providers.Provider[JobMetrics] = providers.Selector(
+        providers.Callable(choose_metrics, config.workers.health_port),
+        none=providers.Object(NO_METRICS),
+        prometheus=prometheus_job_metrics,
+    )
+    model_call_observer: providers.Provider[ModelCallObserver] = providers.Singleton(
+        ModelCallTelemetry, tracer=tracer, metrics=job_metrics
+    )
 
     memory_job_store: providers.Provider[JobStore] = providers.Singleton(InMemoryJobStore, clock=clock)
     filesystem_job_store: providers.Provider[JobStore] = providers.Singleton(
@@ -129,18 +142,11 @@ class Container(containers.DeclarativeContainer):
     )
 
     scripted_inference_client: providers.Provider[InferenceClient] = providers.Singleton(
-        ScriptedInferenceClient
+        ScriptedInferenceClient, observer=model_call_observer
     )
     _inference_settings: ClassVar[dict[str, providers.Provider[Any]]] = {
-        "model": config.inference.model,
-        "api_key": config.inference.api_key,
-        "base_url": config.inference.base_url,
-        "timeout": config.inference.timeout,
-        "max_retries": config.inference.max_retries,
-        "max_concurrency": config.inference.max_concurrency,
-        "context_window": config.inference.context_window,
-        "max_output_tokens": config.inference.max_output_tokens,
-        "structured_output": config.inference.structured_output,
+        **inference_settings(config.inference),
+        "observer": model_call_observer,
     }
     """The SDK adapters' settings; each builds one call gate, so the one client of a process holds
     every worker and chunk to ``inference.max_concurrency`` calls in flight."""
@@ -180,6 +186,7 @@ class Container(containers.DeclarativeContainer):
         ),
     )
 
+    tracer_lifespan: providers.Provider[Tracer] = providers.Resource(adapter_lifespan.opened, tracer)
     job_store_lifespan: providers.Provider[JobStore] = providers.Resource(adapter_lifespan.opened, job_store)
     event_bus_lifespan: providers.Provider[EventBus] = providers.Resource(adapter_lifespan.opened, event_bus)
     inference_client_lifespan: providers.Provider[InferenceClient] = providers.Resource(
@@ -191,13 +198,27 @@ class Container(containers.DeclarativeContainer):
     lifespan: providers.Provider[contextlib.AbstractAsyncContextManager[None]] = providers.Factory(
         adapter_lifespan.lifespan, __self__
     )
-    """``async with container.lifespan():`` opens the adapters built so far (job store, event bus,
-    inference client, content fetcher, in this order; an override counts as built) and closes them
-    on exit in reverse order, also when the body raised. An adapter never built is left alone."""
+    """``async with container.lifespan():`` opens the adapters built so far (tracer, job store, event
+    bus, inference client, content fetcher, in this order; an override counts as built) and closes
+    them on exit in reverse order, also when the body raised. An adapter never built is left alone."""
 
     job_queue: providers.Provider[JobQueue] = providers.Singleton(
-        JobQueue, store=job_store, event_bus=event_bus, clock=clock
+        JobQueue, store=job_store, event_bus=event_bus, clock=clock, tracer=tracer
     )
+    health_monitor: providers.Provider[HealthMonitor] = providers.Factory(
+        HealthMonitor,
+        queue=job_queue,
+        interval=config.workers.health_interval.as_float(),
+        metrics=job_metrics,
+    )
+    """Call it with ``workers=``: the worker runtimes whose loops it watches."""
+    status_server: providers.Provider[StatusServer] = providers.Factory(
+        deferred_adapters.prometheus_status_server,
+        metrics=prometheus_job_metrics,
+        host=config.workers.health_host,
+        port=config.workers.health_port,
+    )
+    """Call it with ``health=``: ``/health`` and ``/metrics`` on ``workers.health_host:health_port``."""
 
     backend_settings: providers.Provider[BackendSettings] = providers.Factory(
         BackendSettings, public_url=config.workers.public_url
@@ -206,6 +227,9 @@ class Container(containers.DeclarativeContainer):
         WorkerSettings,
         concurrency=config.workers.concurrency.as_int(),
         stop_grace=config.workers.stop_grace.as_float(),
+        job_timeout=config.workers.job_timeout,
+        stall_timeout=config.workers.stall_timeout,
+        timeout_grace=config.workers.timeout_grace.as_float(),
     )
     annotation_publisher: providers.Provider[AnnotationPublisher] = providers.Factory(
         AnnotationPublisher,
@@ -265,6 +289,7 @@ class Container(containers.DeclarativeContainer):
         event_bus=event_bus,
         backend=backend_settings,
         settings=worker_settings,
+        metrics=job_metrics,
     )
     """One worker runtime per handler with the Semiont lifecycle events; building them raises
     ``ConfigurationError`` without ``workers.public_url``."""

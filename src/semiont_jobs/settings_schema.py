@@ -8,7 +8,7 @@ flag types, its secret masking and its ``--store`` choices are all derived from
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 import attrs
@@ -17,6 +17,12 @@ from semiont_jobs.adapters.helpers.inference_calls import DEFAULT_MAX_RETRIES, D
 from semiont_jobs.adapters.helpers.reply_forms import STRUCTURED_OUTPUT_MODES
 from semiont_jobs.application.detection import DetectionSettings
 from semiont_jobs.application.handlers import DEFAULT_CREATION_TIMEOUT
+from semiont_jobs.application.time_limits import (
+    DEFAULT_JOB_TIMEOUT,
+    DEFAULT_STALL_TIMEOUT,
+    parse_per_type,
+    per_type,
+)
 from semiont_jobs.application.worker_settings import WorkerSettings
 from semiont_jobs.domain.offsets import OFFSET_UNITS
 from semiont_jobs.ports.errors import ConfigurationError
@@ -29,7 +35,9 @@ class Setting:
     """One configuration key: ``section.name``, its default and type, whether it is secret.
 
     A setting with ``choices`` selects an adapter by name; left unset (``None``, allowed
-    only where that is the default) it follows another setting.
+    only where that is the default) it follows another setting. ``parse`` reads the
+    setting from text when ``type`` cannot; ``check`` raises ``ValueError`` saying what
+    is wrong with a value.
     """
 
     key: str
@@ -37,6 +45,8 @@ class Setting:
     type: type = str
     secret: bool = False
     choices: tuple[str, ...] = ()
+    parse: Callable[[str], Any] | None = None
+    check: Callable[[Any], object] | None = None
 
     @property
     def section(self) -> str:
@@ -53,8 +63,13 @@ class Setting:
 
     def coerce(self, value: Any, source: str) -> Any:
         """``value`` as this setting's type when it came as text; ``source`` names where it came from."""
-        if self.type is str or not isinstance(value, str):
+        if (self.type is str and self.parse is None) or not isinstance(value, str):
             return value
+        if self.parse is not None:
+            try:
+                return self.parse(value)
+            except ValueError as exc:
+                raise ConfigurationError(self.key, f"{exc} (from {source})") from None
         if self.type is bool:
             if value.strip().lower() in _BOOLEANS:
                 return _BOOLEANS[value.strip().lower()]
@@ -71,6 +86,29 @@ _BOOLEANS: Final = {"true": True, "1": True, "yes": True, "false": False, "0": F
 
 _WORKER_DEFAULTS: Final = WorkerSettings()
 _DETECTION_DEFAULTS: Final = DetectionSettings()
+
+
+def _job_timeouts(value: Any) -> object:
+    return per_type(value, DEFAULT_JOB_TIMEOUT)
+
+
+def _stall_timeouts(value: Any) -> object:
+    return per_type(value, DEFAULT_STALL_TIMEOUT)
+
+
+def _port(value: Any) -> object:
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535
+    ):
+        raise ValueError(f"{value!r} is not a port number from 0 to 65535 (0: any free port)")
+    return value
+
+
+def _positive(value: Any) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ValueError(f"{value!r} is not a number of seconds above 0")
+    return value
+
 
 SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("job_store.backend", "filesystem", choices=("memory", "filesystem", "postgres")),
@@ -101,6 +139,17 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("workers.stop_grace", _WORKER_DEFAULTS.stop_grace, float),
     Setting("workers.generation_timeout", DEFAULT_CREATION_TIMEOUT, float),
     Setting("workers.offset_unit", "code-point", choices=OFFSET_UNITS),
+    Setting(
+        "workers.job_timeout", dict(DEFAULT_JOB_TIMEOUT), float, parse=parse_per_type, check=_job_timeouts
+    ),
+    Setting("workers.stall_timeout", 900.0, float, parse=parse_per_type, check=_stall_timeouts),
+    Setting("workers.timeout_grace", _WORKER_DEFAULTS.timeout_grace, float),
+    Setting("workers.health_port", None, int, check=_port),
+    Setting("workers.health_host", "127.0.0.1"),
+    Setting("workers.health_interval", 10.0, float, check=_positive),
+    Setting("workers.log_format", "text", choices=("text", "json")),
+    Setting("tracing.backend", "none", choices=("none", "opentelemetry")),
+    Setting("tracing.exporter", choices=("otlp", "console")),
     Setting("detection.chunk_tokens", _DETECTION_DEFAULTS.chunk_tokens, int),
     Setting("detection.overlap_tokens", _DETECTION_DEFAULTS.overlap_tokens, int),
     Setting("detection.chunk_retries", _DETECTION_DEFAULTS.chunk_retries, int),
@@ -137,12 +186,18 @@ def default_config() -> dict[str, Any]:
 
 
 def check_config(config: Mapping[str, Any]) -> None:
-    """Raise ``ConfigurationError`` for a backend or provider name no adapter answers to, or another
-    setting's value outside its choices; a setting left out of ``config`` takes its default."""
+    """Raise ``ConfigurationError`` for a backend or provider name no adapter answers to, another
+    setting's value outside its choices, or a value its setting's check refuses (a time limit per
+    job type naming no type, a port out of range); a setting left out of ``config`` takes its default."""
     for setting in SETTINGS:
+        value = (config.get(setting.section) or {}).get(setting.name, setting.default)
+        if setting.check is not None:
+            try:
+                setting.check(value)
+            except ValueError as exc:
+                raise ConfigurationError(setting.key, str(exc)) from None
         if not setting.choices:
             continue
-        value = (config.get(setting.section) or {}).get(setting.name, setting.default)
         if value is None and setting.default is None:
             continue
         if value not in setting.choices:

@@ -1,4 +1,5 @@
-"""``import semiont_jobs`` loads no database driver, HTTP client or model SDK; they load on first use."""
+"""``import semiont_jobs`` loads no database driver, HTTP client, model SDK, metrics or tracing library;
+they load on first use."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("psycopg", "httpx", "anthropic", "openai")
+HEAVY = ("psycopg", "httpx", "anthropic", "openai", "prometheus_client", "opentelemetry")
 
 
 def loaded_after(code: str) -> list[str]:
@@ -51,3 +52,23 @@ def test_each_technology_loads_when_its_adapter_is_first_built() -> None:
         "container.content_fetcher()"
     )
     assert loaded_after(http) == ["httpx"]
+
+
+def test_metrics_and_tracing_load_when_chosen_and_the_sdk_only_with_an_exporter() -> None:
+    metrics = (
+        "from semiont_jobs import Container\n"
+        "container = Container()\n"
+        "container.config.from_dict({'workers': {'public_url': 'http://localhost:4000', 'health_port': 0}})\n"
+        "container.workers()"
+    )
+    assert loaded_after(metrics) == ["prometheus_client"]
+    tracing = (
+        "from semiont_jobs import Container\n"
+        "container = Container()\n"
+        "container.config.from_dict({'workers': {'public_url': 'http://localhost:4000'},"
+        " 'tracing': {'backend': 'opentelemetry', 'exporter': EXPORTER}})\n"
+        "container.workers()\n"
+        "assert ('opentelemetry.sdk' in sys.modules) == (EXPORTER is not None)"
+    )
+    assert loaded_after(tracing.replace("EXPORTER", "None")) == ["opentelemetry"]
+    assert loaded_after(tracing.replace("EXPORTER", "'console'")) == ["opentelemetry"]

@@ -4,7 +4,9 @@ fallbacks, and clear errors for what is missing or wrong."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, TypeVar, cast
 
 import pytest
@@ -252,3 +254,38 @@ async def test_openai_itself_is_not_asked_for_limits(fakes: Fakes) -> None:
         context_window=1_047_576, max_output_tokens=32_768, source="model family"
     )
     assert (await unknown.model_limits()).source == "default"
+
+
+class TimedCalls:
+    """A model call observer that keeps how long each call it saw took."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+
+    @contextlib.contextmanager
+    def call(self, provider: str, model: str) -> Iterator[Any]:
+        started = time.monotonic()
+        try:
+            yield self
+        finally:
+            self.seconds.append(time.monotonic() - started)
+
+    def replied(self, response: Any) -> None:
+        """Nothing to keep."""
+
+
+@pytest.mark.parametrize("provider", ["anthropic", "openai"])
+async def test_a_call_is_observed_from_when_it_passed_the_gate(provider: str, fakes: Fakes) -> None:
+    adapter_class, _ = ADAPTERS[provider]
+    server = fakes.server(provider, KEY)
+    server.queue(*[Reply(("ok",), delay=0.4)] * 3)
+    observer = TimedCalls()
+    url = base_url(provider, server)
+    client = fakes.client(
+        adapter_class(model=MODEL, api_key=KEY, base_url=url, max_concurrency=1, observer=observer)
+    )
+
+    await asyncio.gather(*(client.generate_text("hello", 20, 0.0) for _ in range(3)))
+
+    assert len(observer.seconds) == 3
+    assert max(observer.seconds) < 0.8, "the wait at the gate is no part of a call's own time"

@@ -1,6 +1,6 @@
 """Application services: the queue, the worker runtime, the handlers it runs and the listeners it tells."""
 
-from semiont_jobs.application.job_context import JobCancelledError, JobContext
+from semiont_jobs.application.job_context import JobCancelledError, JobContext, JobTimedOutError
 from semiont_jobs.application.job_handler import JobHandler, JobListener, QuietListener
 from semiont_jobs.application.job_logging import JobIdFilter, current_job_id
 from semiont_jobs.application.job_queue import JobQueue, new_job_id
@@ -18,6 +18,7 @@ __all__ = [
     "JobIdFilter",
     "JobListener",
     "JobQueue",
+    "JobTimedOutError",
     "JobWorker",
     "QuietListener",
     "RetryPolicy",

@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 
 from semiont_jobs.domain.jobs import RunningJob
 from semiont_jobs.ports.errors import LeaseLostError
+from semiont_jobs.ports.job_metrics import TimeLimit
 
 P = TypeVar("P")
 G = TypeVar("G")
@@ -16,14 +17,29 @@ log = logging.getLogger("semiont_jobs.job")
 
 
 class JobCancelledError(Exception):
-    """Raised inside a job's handler when its claim was lost: the job was cancelled, or its lease expired.
+    """Raised inside a job's handler when it must stop: the job was cancelled, its lease expired, or the
+    attempt ran past a time limit (:class:`JobTimedOutError`).
 
-    The handler must stop without completing; the runtime records nothing more for this attempt.
+    The handler must stop without completing. ``lost`` says how the claim was lost;
+    it is ``None`` for a time limit, which the runtime records as a failed attempt.
     """
 
-    def __init__(self, lost: LeaseLostError) -> None:
+    def __init__(self, lost: LeaseLostError | None, message: str | None = None) -> None:
         self.lost = lost
-        super().__init__(str(lost))
+        super().__init__(message if message is not None else str(lost))
+
+
+class JobTimedOutError(JobCancelledError):
+    """The attempt ran past ``limit`` (``job_timeout`` or ``stall_timeout``): it fails, to be retried."""
+
+    def __init__(self, limit: TimeLimit, seconds: float) -> None:
+        self.limit = limit
+        self.seconds = seconds
+        if limit == "stall_timeout":
+            what = f"reported no progress for {seconds:g} s"
+        else:
+            what = f"ran for more than {seconds:g} s"
+        super().__init__(None, f"timed out: the attempt {what} (workers.{limit})")
 
 
 class _JobLog(logging.LoggerAdapter[logging.Logger]):
@@ -37,7 +53,8 @@ class JobContext(Generic[P, G]):
 
     ``save`` stores a running job's new state under the attempt's claim and raises
     :class:`~semiont_jobs.ports.errors.LeaseLostError` when the claim is gone;
-    ``lost`` tells whether the runtime has learnt that the claim is gone.
+    ``lost`` tells whether the runtime has learnt that the claim is gone, and
+    ``timed_out`` whether the attempt ran past a time limit.
     """
 
     def __init__(
@@ -46,11 +63,13 @@ class JobContext(Generic[P, G]):
         *,
         save: Callable[[RunningJob[P, G]], Awaitable[None]],
         lost: Callable[[], LeaseLostError | None] = lambda: None,
+        timed_out: Callable[[], JobTimedOutError | None] = lambda: None,
         worker_id: str = "-",
     ) -> None:
         self._job = job
         self._save = save
         self._lost = lost
+        self._timed_out = timed_out
         self.worker_id = worker_id
         self.log: logging.LoggerAdapter[logging.Logger] = _JobLog(
             log, {"job_id": job.id, "job_type": job.type, "attempt": self.attempt}
@@ -69,20 +88,23 @@ class JobContext(Generic[P, G]):
 
     @property
     def cancelled(self) -> bool:
-        """Whether the job was cancelled or its claim lost; the handler should stop soon."""
-        return self._lost() is not None
+        """Whether the job was cancelled, its claim lost or its time up; the handler should stop soon."""
+        return self._lost() is not None or self._timed_out() is not None
 
     def raise_if_cancelled(self) -> None:
-        """Raise :class:`JobCancelledError` when :attr:`cancelled`."""
+        """Raise :class:`JobCancelledError` (:class:`JobTimedOutError` past a time limit) if cancelled."""
         lost = self._lost()
         if lost is not None:
             raise JobCancelledError(lost)
+        timed_out = self._timed_out()
+        if timed_out is not None:
+            raise JobTimedOutError(timed_out.limit, timed_out.seconds)
 
     async def report_progress(self, progress: G) -> RunningJob[P, G]:
         """Store ``progress`` on the running job and return the job as stored.
 
-        Raises :class:`JobCancelledError` when the job was cancelled or its claim
-        lost; the handler must then stop without completing.
+        Raises :class:`JobCancelledError` when the job was cancelled, its claim
+        lost or its time up; the handler must then stop without completing.
         """
         self.raise_if_cancelled()
         updated = self._job.report_progress(progress)

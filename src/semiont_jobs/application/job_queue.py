@@ -8,6 +8,8 @@ from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
+import attrs
+
 from semiont_jobs.domain import events
 from semiont_jobs.domain.agent import JobUser
 from semiont_jobs.domain.catalog import job_type_of_params
@@ -28,6 +30,7 @@ from semiont_jobs.ports.clock import Clock, utc_now
 from semiont_jobs.ports.errors import JobStateConflictError
 from semiont_jobs.ports.event_bus import EventBus
 from semiont_jobs.ports.job_store import Claim, JobFilter, JobStore
+from semiont_jobs.ports.tracer import NO_TRACER, Tracer
 
 log = logging.getLogger("semiont_jobs.queue")
 
@@ -43,13 +46,23 @@ class JobQueue:
     """Creates, finds, lists, cancels and cleans up jobs, and hands them to workers.
 
     Every operation goes through the :class:`JobStore` port; the queue itself
-    keeps no state, so any number of queues may share one store.
+    keeps no state, so any number of queues may share one store. ``tracer``
+    traces enqueues and the store transitions of running jobs; a job enqueued
+    inside a trace carries it, for its attempts to join.
     """
 
-    def __init__(self, store: JobStore, event_bus: EventBus | None = None, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        store: JobStore,
+        event_bus: EventBus | None = None,
+        *,
+        clock: Clock = utc_now,
+        tracer: Tracer = NO_TRACER,
+    ) -> None:
         self.store = store
         self.event_bus = event_bus
         self.clock = clock
+        self.tracer = tracer
 
     async def open(self) -> None:
         """Prepare the store (create directories, connect)."""
@@ -61,8 +74,14 @@ class JobQueue:
     # -- creating ---------------------------------------------------------------
 
     async def create_job(self, job: PendingJob[Any]) -> PendingJob[Any]:
-        """Store a new pending job and announce it with ``job:queued`` on its resource's bus."""
-        await self.store.create(job)
+        """Store a new pending job and announce it with ``job:queued`` on its resource's bus.
+
+        A job without a ``traceparent`` gets the current trace's, when tracing is on.
+        """
+        with self.tracer.span("semiont_jobs.enqueue", _attributes(job)):
+            if job.traceparent is None and (traceparent := self.tracer.traceparent()) is not None:
+                job = attrs.evolve(job, traceparent=traceparent)
+            await self.store.create(job)
         log.info("job created", extra={"job_id": job.id, "job_type": job.type})
         resource_id = getattr(job.params, "resource_id", None)
         if self.event_bus is not None and resource_id is not None:
@@ -170,10 +189,15 @@ class JobQueue:
         return await self.store.renew(claim, lease)
 
     async def save_progress(self, claim: Claim, job: RunningJob[Any, Any]) -> Claim:
-        return await self.store.save_progress(claim, job)
+        with self.tracer.span("semiont_jobs.store.save_progress", _attributes(job)):
+            return await self.store.save_progress(claim, job)
 
     async def finish(self, claim: Claim, job: Job) -> None:
-        await self.store.finish(claim, job)
+        """End ``claim`` by storing ``job``, its next state."""
+        with self.tracer.span(
+            "semiont_jobs.store.finish", {**_attributes(job), "semiont_jobs.job.status": job.status}
+        ):
+            await self.store.finish(claim, job)
 
     async def recover_expired(self, types: Collection[JobType] | None = None) -> list[Job]:
         """Return jobs of dead workers to the queue (or fail them when out of retries)."""
@@ -184,3 +208,7 @@ class JobQueue:
 
     async def wait_for_work(self, timeout: float) -> None:
         await self.store.wait_for_work(timeout)
+
+
+def _attributes(job: Job) -> dict[str, str]:
+    return {"semiont_jobs.job.id": job.id, "semiont_jobs.job.type": job.type}

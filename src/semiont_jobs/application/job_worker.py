@@ -21,6 +21,7 @@ from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.application.worker_settings import WorkerSettings
 from semiont_jobs.domain.jobs import CompleteJob, FailedJob, PendingJob, RunningJob
 from semiont_jobs.domain.vocabulary import JobType
+from semiont_jobs.ports.job_metrics import NO_METRICS, JobMetrics
 from semiont_jobs.ports.job_store import Claim, JobFilter
 
 log = logging.getLogger("semiont_jobs.worker")
@@ -34,7 +35,9 @@ class JobWorker:
     ``start()`` runs until ``stop()``: it claims up to ``settings.concurrency``
     jobs at a time (of the handlers' types, oldest first), renews their leases,
     retries failures with backoff, returns jobs of dead workers to the queue, and
-    on stop hands unfinished jobs back. ``listeners`` hear of every stored change.
+    on stop hands unfinished jobs back, and stops an attempt past its time limits.
+    ``listeners`` hear of every stored change; ``metrics`` count attempts, their
+    durations and lease recoveries; spans go to the queue's tracer.
 
     Subclassing also works, as the reference's ``JobWorker`` did: set
     ``job_types`` (or override :meth:`can_process_job`), override
@@ -54,6 +57,7 @@ class JobWorker:
         listeners: Sequence[JobListener] = (),
         *,
         name: str | None = None,
+        metrics: JobMetrics = NO_METRICS,
     ) -> None:
         if isinstance(handlers, WorkerSettings):
             handlers, settings = None, handlers
@@ -65,6 +69,7 @@ class JobWorker:
         self.handlers: dict[JobType, JobHandler[Any, Any, Any]] = dict(handlers or {})
         self.types: frozenset[JobType] | None = frozenset(self.handlers) if handlers else self.job_types
         self.listeners: list[JobListener] = [*listeners, *([self] if subclassed else [])]
+        self.metrics = metrics
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._name = name or ", ".join(sorted(self.types or ())) or type(self).__name__
         overridden = type(self).can_process_job is not JobWorker.can_process_job
@@ -131,6 +136,11 @@ class JobWorker:
     def running_jobs(self) -> int:
         return len(self._attempts)
 
+    @property
+    def is_running(self) -> bool:
+        """Whether :meth:`start`'s loop runs and has not been asked to stop."""
+        return not self._stopped.is_set() and not self._stopping.is_set()
+
     async def start(self) -> None:
         """Claim and run jobs until :meth:`stop` is called."""
         if not self._stopped.is_set():
@@ -194,11 +204,12 @@ class JobWorker:
 
     async def _recover(self) -> None:
         for job in await self.queue.recover_expired(self.types):
+            self.metrics.lease_recovered(job.type, failed=isinstance(job, FailedJob))
             if isinstance(job, FailedJob):
                 await notify(self.listeners, "on_job_failed", job)
 
     def _launch(self, claim: Claim) -> None:
-        attempt = JobAttempt(claim, self.queue, self.settings, self.listeners, self.worker_id)
+        attempt = JobAttempt(claim, self.queue, self.settings, self.listeners, self.worker_id, self.metrics)
         self._attempts[claim.job_id] = attempt
         attempt.task = asyncio.create_task(self._run(attempt), name=f"job {claim.job_id}")
 

@@ -1,12 +1,29 @@
-"""How a worker runs: concurrency, polling, leases and retries."""
+"""How a worker runs: concurrency, polling, leases, retries and time limits."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import attrs
 
 from semiont_jobs.application.retry_policy import RetryPolicy
+from semiont_jobs.application.time_limits import DEFAULT_JOB_TIMEOUT, DEFAULT_STALL_TIMEOUT, PerType, per_type
+from semiont_jobs.domain.vocabulary import JobType
+
+
+def _job_timeouts(value: Any) -> PerType:
+    try:
+        return per_type(value, DEFAULT_JOB_TIMEOUT)
+    except ValueError as exc:
+        raise ValueError(f"job_timeout: {exc}") from None
+
+
+def _stall_timeouts(value: Any) -> PerType:
+    try:
+        return per_type(value, DEFAULT_STALL_TIMEOUT)
+    except ValueError as exc:
+        raise ValueError(f"stall_timeout: {exc}") from None
 
 
 @attrs.frozen(kw_only=True)
@@ -18,6 +35,12 @@ class WorkerSettings:
     for expired leases of its job types every ``recovery_interval`` seconds.
     ``stop_grace`` is how long ``stop()`` lets running jobs finish before
     handing them back to the queue.
+
+    An attempt may run ``job_timeout`` seconds in all and go ``stall_timeout``
+    seconds without reporting progress (each a number for every job type or a
+    mapping per type over the defaults; 0 = no limit). Past either, its handler
+    sees it cancelled; one that has not stopped ``timeout_grace`` seconds later
+    has its task cancelled. Either way the attempt counts as failed.
     """
 
     concurrency: int = attrs.field(default=1, validator=attrs.validators.ge(1))
@@ -28,6 +51,9 @@ class WorkerSettings:
     recovery_interval: float = attrs.field(default=15.0, validator=attrs.validators.gt(0))
     stop_grace: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+    job_timeout: PerType = attrs.field(default=DEFAULT_JOB_TIMEOUT, converter=_job_timeouts)
+    stall_timeout: PerType = attrs.field(default=DEFAULT_STALL_TIMEOUT, converter=_stall_timeouts)
+    timeout_grace: float = attrs.field(default=30.0, validator=attrs.validators.ge(0))
 
     @lease.validator
     def _check_lease(self, _attribute: object, value: timedelta) -> None:
@@ -39,3 +65,13 @@ class WorkerSettings:
         if self.heartbeat_interval is not None:
             return self.heartbeat_interval
         return self.lease.total_seconds() / 3
+
+    def job_timeout_of(self, job_type: JobType) -> float | None:
+        """Seconds an attempt at a ``job_type`` job may run, or ``None`` for no limit."""
+        seconds = self.job_timeout.get(job_type, 0.0)
+        return seconds or None
+
+    def stall_timeout_of(self, job_type: JobType) -> float | None:
+        """Seconds such an attempt may go without a progress report, or ``None`` for no limit."""
+        seconds = self.stall_timeout.get(job_type, 0.0)
+        return seconds or None

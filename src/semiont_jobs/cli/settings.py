@@ -45,7 +45,14 @@ def read_file(path: Path) -> dict[str, Any]:
     for setting in SETTINGS:
         section, _, name = setting.key.partition(".")
         value = data.get(section, {}).get(name)
-        if value is not None and not _is_a(setting.type, value):
+        if value is None or isinstance(value, str):
+            continue
+        if setting.check is not None:
+            try:
+                setting.check(value)
+            except ValueError as exc:
+                raise ConfigurationError(setting.key, f"{exc} (in {path})") from None
+        elif not _is_a(setting.type, value):
             raise ConfigurationError(
                 setting.key, f"{value!r} in {path} is not a valid {setting.type.__name__}"
             )

@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
-import sys
 
 import click
 
-from semiont_jobs.application.job_logging import JobIdFilter
 from semiont_jobs.application.job_worker import JobWorker
 from semiont_jobs.cli.errors import FiniteFloat
+from semiont_jobs.cli.log_format import configure_logging
 from semiont_jobs.cli.runtime import Runtime, run
 from semiont_jobs.domain.vocabulary import JOB_TYPES
+from semiont_jobs.settings_schema import choices
 
 log = logging.getLogger("semiont_jobs.cli")
-
-
-def configure_logging(level: int = logging.INFO) -> None:
-    """One line per record on standard error."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(JobIdFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(job_id)s]: %(message)s"))
-    root = logging.getLogger("semiont_jobs")
-    root.handlers[:] = [handler]
-    root.setLevel(level)
 
 
 def select_workers(workers: list[JobWorker], types: tuple[str, ...]) -> list[JobWorker]:
@@ -35,12 +26,28 @@ def select_workers(workers: list[JobWorker], types: tuple[str, ...]) -> list[Job
     return [worker for worker in workers if worker.types is None or worker.types & set(types)]
 
 
+async def serve_status(runtime: Runtime, workers: list[JobWorker], stack: contextlib.AsyncExitStack) -> None:
+    """Serve ``/health`` and ``/metrics`` on ``workers.health_port`` until ``stack`` closes."""
+    container = runtime.container
+    monitor = container.health_monitor(workers=workers)
+    await monitor.probe()
+    server = container.status_server(health=monitor.report)
+    await server.open()
+    stack.push_async_callback(server.close)
+    probing = asyncio.create_task(monitor.run(), name="health probe")
+    stack.callback(probing.cancel)
+    log.info("serving /health and /metrics on %s", server.url)
+
+
 async def run_workers(runtime: Runtime, types: tuple[str, ...]) -> None:
     """Run the selected workers until SIGINT or SIGTERM, then stop them within ``workers.stop_grace``."""
+    configure_logging(runtime.config["workers"]["log_format"])
     container = runtime.container
     workers = select_workers(list(container.workers()), types)
     grace = runtime.config["workers"]["stop_grace"]
-    async with container.lifespan():
+    async with container.lifespan(), contextlib.AsyncExitStack() as stack:
+        if runtime.config["workers"]["health_port"] is not None:
+            await serve_status(runtime, workers, stack)
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -68,12 +75,29 @@ async def run_workers(runtime: Runtime, types: tuple[str, ...]) -> None:
     help="Seconds running jobs get to finish after SIGINT/SIGTERM before they are handed back "
     "(workers.stop_grace, default 60).",
 )
+@click.option(
+    "--health-port",
+    type=click.IntRange(min=0, max=65535),
+    help="Serve GET /health and GET /metrics on this port (workers.health_port; 0: any free port; "
+    "bound to workers.health_host, default 127.0.0.1).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(choices("workers.log_format")),
+    help="One line of text or one JSON object per log record (workers.log_format, default text).",
+)
 @click.pass_obj
 def work_command(
-    runtime: Runtime, types: tuple[str, ...], concurrency: int | None, grace: float | None
+    runtime: Runtime,
+    types: tuple[str, ...],
+    concurrency: int | None,
+    grace: float | None,
+    health_port: int | None,
+    log_format: str | None,
 ) -> None:
     """Run the annotation workers until SIGINT or SIGTERM."""
-    configure_logging()
     runtime.flags["workers.concurrency"] = concurrency
     runtime.flags["workers.stop_grace"] = grace
+    runtime.flags["workers.health_port"] = health_port
+    runtime.flags["workers.log_format"] = log_format
     run(run_workers(runtime, types))

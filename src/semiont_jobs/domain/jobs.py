@@ -84,11 +84,17 @@ class _JobBase(Generic[P]):
 
 @attrs.frozen(kw_only=True)
 class PendingJob(_JobBase[P]):
-    """Waiting to be claimed; not claimable before ``run_after`` when that is set."""
+    """Waiting to be claimed; not claimable before ``run_after`` when that is set.
+
+    ``traceparent`` is the W3C trace context of the code that enqueued the job, when
+    it ran inside a trace: the attempts' spans join that trace. It stays with the job
+    through its attempts, retries and hand-backs.
+    """
 
     status: ClassVar[Literal["pending"]] = "pending"
     run_after: datetime | None = attrs.field(default=None, converter=optional_wire_precision)
     last_error: str | None = None
+    traceparent: str | None = None
 
     def is_due(self, now: datetime) -> bool:
         """Whether the job may be claimed at ``now``."""
@@ -96,7 +102,9 @@ class PendingJob(_JobBase[P]):
 
     def start(self, at: datetime) -> RunningJob[P, Any]:
         """Claimed by a worker at ``at``; no progress yet."""
-        return RunningJob(metadata=self.metadata, params=self.params, started_at=at)
+        return RunningJob(
+            metadata=self.metadata, params=self.params, started_at=at, traceparent=self.traceparent
+        )
 
     def cancel(self, at: datetime) -> CancelledJob[P]:
         return CancelledJob(metadata=self.metadata, params=self.params, completed_at=at)
@@ -104,11 +112,12 @@ class PendingJob(_JobBase[P]):
 
 @attrs.frozen(kw_only=True)
 class RunningJob(_JobBase[P], Generic[P, PG]):
-    """Held by a worker; ``progress`` is ``None`` until the first report."""
+    """Held by a worker; ``progress`` is ``None`` until the first report; ``traceparent`` as when pending."""
 
     status: ClassVar[Literal["running"]] = "running"
     started_at: datetime = attrs.field(converter=to_wire_precision)
     progress: PG | None = None
+    traceparent: str | None = None
 
     def report_progress(self, progress: PG) -> RunningJob[P, PG]:
         return attrs.evolve(self, progress=progress)
@@ -141,6 +150,7 @@ class RunningJob(_JobBase[P], Generic[P, PG]):
             params=self.params,
             run_after=run_after,
             last_error=error,
+            traceparent=self.traceparent,
         )
 
     def record_failure(
@@ -157,7 +167,7 @@ class RunningJob(_JobBase[P], Generic[P, PG]):
 
     def release(self) -> PendingJob[P]:
         """Handed back unfinished by a worker that stops; the attempt is not counted."""
-        return PendingJob(metadata=self.metadata, params=self.params)
+        return PendingJob(metadata=self.metadata, params=self.params, traceparent=self.traceparent)
 
     def cancel(self, at: datetime) -> CancelledJob[P]:
         return CancelledJob(

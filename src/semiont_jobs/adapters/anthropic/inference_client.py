@@ -14,6 +14,7 @@ from semiont_jobs.adapters.helpers.inference_calls import (
     call_failed,
     chainable,
     log_usage,
+    observed,
     required,
     retry_after_seconds,
     retry_count,
@@ -26,6 +27,7 @@ from semiont_jobs.adapters.helpers.reply_forms import PLAIN, RefusedForms
 from semiont_jobs.adapters.helpers.reply_forms import structured_output as structured_output_mode
 from semiont_jobs.ports.errors import InferenceError
 from semiont_jobs.ports.inference_client import InferenceResponse, ModelLimits, ReplyFormat, StopReason
+from semiont_jobs.ports.model_calls import NO_MODEL_CALL_OBSERVER, ModelCallObserver
 
 PROVIDER = "anthropic"
 API_KEY_ENV = "ANTHROPIC_API_KEY"
@@ -73,6 +75,7 @@ class AnthropicInferenceClient:
         max_output_tokens: int | None = None,
         structured_output: str | None = None,
         max_concurrency: int | None = None,
+        observer: ModelCallObserver = NO_MODEL_CALL_OBSERVER,
     ) -> None:
         self._model = required("inference.model", model)
         self._api_key = required("inference.api_key", setting_or_env(api_key, API_KEY_ENV), API_KEY_ENV)
@@ -80,6 +83,7 @@ class AnthropicInferenceClient:
         self._gate = CallGate(_concurrency(max_concurrency, local_server=False))
         self._preferred = reply_forms.preferred_form(structured_output_mode(structured_output))
         self._refused = RefusedForms(PROVIDER, self._model, reply_forms.fallback, reply_forms.is_refusal)
+        self._observer = observer
         self._client = anthropic.AsyncAnthropic(
             api_key=self._api_key,
             base_url=base_url or None,
@@ -113,6 +117,15 @@ class AnthropicInferenceClient:
     async def generate_text_with_metadata(
         self, prompt: str, max_tokens: int, temperature: float, *, reply_format: ReplyFormat | None = None
     ) -> InferenceResponse:
+        async with self._gate.passed():
+            return await self._passed(prompt, max_tokens, reply_format)
+
+    @observed(PROVIDER)
+    async def _passed(
+        self, prompt: str, max_tokens: int, reply_format: ReplyFormat | None
+    ) -> InferenceResponse:
+        """One call through the gate, observed from then on."""
+
         async def send(form: str) -> Message:
             fields = reply_forms.request_fields(form, reply_format) if reply_format else {}
             try:
@@ -126,8 +139,7 @@ class AnthropicInferenceClient:
                 raise self._inference_error(exc) from chainable(exc, self._api_key)
             return message
 
-        async with self._gate.passed():
-            message, form = await self._refused.sent(self._preferred if reply_format else PLAIN, send)
+        message, form = await self._refused.sent(self._preferred if reply_format else PLAIN, send)
         response = _read_reply(message, reply_format, form)
         log_usage(PROVIDER, self._model, response)
         return response.ensure_not_empty(PROVIDER)

@@ -1,6 +1,7 @@
 """What the inference adapters share, whatever their SDK: settings checks, retry
 classification of failures (timeouts, prompts too long for the context window), key
-redaction and the per-call usage log line.
+redaction, the per-call usage log line and the report of each call to the adapter's
+ModelCallObserver.
 
 Holds no technology; each adapter imports it, never another adapter.
 """
@@ -8,10 +9,12 @@ Holds no technology; each adapter imports it, never another adapter.
 from __future__ import annotations
 
 import email.utils
+import functools
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import UTC, datetime
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from semiont_jobs.ports.errors import (
     ConfigurationError,
@@ -20,6 +23,7 @@ from semiont_jobs.ports.errors import (
     InferenceTimeoutError,
 )
 from semiont_jobs.ports.inference_client import InferenceResponse
+from semiont_jobs.ports.model_calls import ModelCallObserver
 
 DEFAULT_TIMEOUT = 600.0
 """Seconds allowed for one request when ``inference.timeout`` is not set."""
@@ -163,3 +167,31 @@ def log_usage(provider: str, model: str, response: InferenceResponse) -> None:
             "output_tokens": response.output_tokens,
         },
     )
+
+
+class ObservedClient(Protocol):
+    """An adapter whose calls :func:`observed` reports: it holds its model's name and an observer."""
+
+    _model: str
+    _observer: ModelCallObserver
+
+
+C = TypeVar("C", bound=ObservedClient)
+P = ParamSpec("P")
+Call = Callable[Concatenate[C, P], Coroutine[Any, Any, InferenceResponse]]
+
+
+def observed(provider: str) -> Callable[[Call[C, P]], Call[C, P]]:
+    """Report each call of the decorated ``generate_text_with_metadata`` to the adapter's observer."""
+
+    def decorate(method: Call[C, P]) -> Call[C, P]:
+        @functools.wraps(method)
+        async def call(client: C, /, *args: P.args, **kwargs: P.kwargs) -> InferenceResponse:
+            with client._observer.call(provider, client._model) as watched:
+                response = await method(client, *args, **kwargs)
+                watched.replied(response)
+                return response
+
+        return call
+
+    return decorate

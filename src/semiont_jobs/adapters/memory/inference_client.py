@@ -8,8 +8,10 @@ from typing import Final, TypeAlias
 
 import attrs
 
+from semiont_jobs.adapters.helpers.inference_calls import observed
 from semiont_jobs.ports.errors import InferenceError
 from semiont_jobs.ports.inference_client import InferenceResponse, ModelLimits, ReplyFormat
+from semiont_jobs.ports.model_calls import NO_MODEL_CALL_OBSERVER, ModelCallObserver
 
 Reply: TypeAlias = str | InferenceResponse | BaseException
 Responder: TypeAlias = Callable[[str], Reply | Awaitable[Reply]]
@@ -36,12 +38,20 @@ class ScriptedInferenceClient:
     call raises :class:`InferenceError` rather than inventing an answer. Like a real
     model, an empty reply raises and a refusal raises from :meth:`generate_text`.
     ``limits`` is what :meth:`model_limits` reports (a generous window by default,
-    so that scripts written for one call per task see one call per task).
+    so that scripts written for one call per task see one call per task). Each call is
+    reported to ``observer`` as one to the model ``scripted``.
     """
 
+    _model = PROVIDER
+
     def __init__(
-        self, replies: Iterable[Reply] | Responder = (), *, limits: ModelLimits = SCRIPTED_LIMITS
+        self,
+        replies: Iterable[Reply] | Responder = (),
+        *,
+        limits: ModelLimits = SCRIPTED_LIMITS,
+        observer: ModelCallObserver = NO_MODEL_CALL_OBSERVER,
     ) -> None:
+        self._observer = observer
         self._responder: Responder | None = replies if callable(replies) else None
         self._replies: list[Reply] = [] if callable(replies) else list(replies)
         self.limits = limits
@@ -63,6 +73,7 @@ class ScriptedInferenceClient:
     async def model_limits(self) -> ModelLimits:
         return self.limits
 
+    @observed(PROVIDER)
     async def generate_text_with_metadata(
         self, prompt: str, max_tokens: int, temperature: float, *, reply_format: ReplyFormat | None = None
     ) -> InferenceResponse:

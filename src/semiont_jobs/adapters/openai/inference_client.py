@@ -15,6 +15,7 @@ from semiont_jobs.adapters.helpers.inference_calls import (
     call_failed,
     chainable,
     log_usage,
+    observed,
     required,
     retry_after_seconds,
     retry_count,
@@ -29,6 +30,7 @@ from semiont_jobs.adapters.openai import reply_forms
 from semiont_jobs.adapters.openai.server_limits import reported_limits
 from semiont_jobs.ports.errors import InferenceError
 from semiont_jobs.ports.inference_client import InferenceResponse, ModelLimits, ReplyFormat, StopReason
+from semiont_jobs.ports.model_calls import NO_MODEL_CALL_OBSERVER, ModelCallObserver
 
 PROVIDER = "openai"
 API_KEY_ENV = "OPENAI_API_KEY"
@@ -82,6 +84,7 @@ class OpenAIInferenceClient:
         base_url: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        observer: ModelCallObserver = NO_MODEL_CALL_OBSERVER,
         max_tokens_parameter: MaxTokensParameter | None = None,
         context_window: int | None = None,
         max_output_tokens: int | None = None,
@@ -94,6 +97,7 @@ class OpenAIInferenceClient:
         api_key = setting_or_env(api_key, API_KEY_ENV) or (LOCAL_SERVER_KEY if base_url else None)
         self._api_key = required("inference.api_key", api_key, API_KEY_ENV)
         self._timeout = timeout_seconds(timeout)
+        self._observer = observer
         self._max_tokens_parameter: MaxTokensParameter = max_tokens_parameter or (
             "max_tokens" if base_url else "max_completion_tokens"
         )
@@ -139,14 +143,22 @@ class OpenAIInferenceClient:
     async def generate_text_with_metadata(
         self, prompt: str, max_tokens: int, temperature: float, *, reply_format: ReplyFormat | None = None
     ) -> InferenceResponse:
+        async with self._gate.passed():
+            return await self._passed(prompt, max_tokens, temperature, reply_format)
+
+    @observed(PROVIDER)
+    async def _passed(
+        self, prompt: str, max_tokens: int, temperature: float, reply_format: ReplyFormat | None
+    ) -> InferenceResponse:
+        """One call through the gate, observed from then on."""
+
         async def send(form: str) -> ChatCompletion:
             try:
                 return await self._create(prompt, max_tokens, temperature, form, reply_format)
             except (openai.APIError, json.JSONDecodeError) as exc:
                 raise self._inference_error(exc) from chainable(exc, self._api_key)
 
-        async with self._gate.passed():
-            completion, form = await self._refused.sent(self._preferred if reply_format else PLAIN, send)
+        completion, form = await self._refused.sent(self._preferred if reply_format else PLAIN, send)
         response = _read_reply(completion, reply_format, form, strict=self._strict)
         log_usage(PROVIDER, self._model, response)
         return response.ensure_not_empty(PROVIDER)

@@ -15,6 +15,7 @@ from semiont_jobs.application.worker_settings import WorkerSettings
 from semiont_jobs.domain.jobs import RunningJob
 from semiont_jobs.domain.vocabulary import JobType
 from semiont_jobs.ports.event_bus import EventBus
+from semiont_jobs.ports.job_metrics import NO_METRICS, JobMetrics
 
 
 class SemiontHandler(Protocol):
@@ -32,6 +33,7 @@ def semiont_worker(
     backend: BackendSettings,
     settings: WorkerSettings | None = None,
     listeners: tuple[JobListener, ...] = (),
+    metrics: JobMetrics = NO_METRICS,
 ) -> JobWorker:
     """A :class:`JobWorker` running ``handler``'s jobs, with :class:`SemiontEvents` on ``event_bus``."""
     return JobWorker(
@@ -40,6 +42,7 @@ def semiont_worker(
         settings,
         [SemiontEvents(event_bus, backend), *listeners],
         name=handler.job_type,
+        metrics=metrics,
     )
 
 
@@ -49,6 +52,9 @@ def semiont_workers(
     event_bus: EventBus,
     backend: BackendSettings,
     settings: WorkerSettings | None = None,
+    metrics: JobMetrics = NO_METRICS,
 ) -> list[JobWorker]:
     """One worker runtime per handler, each publishing the Semiont lifecycle events."""
-    return [semiont_worker(queue, handler, event_bus, backend, settings) for handler in handlers]
+    return [
+        semiont_worker(queue, handler, event_bus, backend, settings, metrics=metrics) for handler in handlers
+    ]
