@@ -10,6 +10,8 @@ or one other character, a token) and keeps the totals.
 
 from __future__ import annotations
 
+import argparse
+import bisect
 import json
 import math
 import re
@@ -30,10 +32,15 @@ def model_tokens(text: str) -> int:
 
 
 class LimitedModel:
-    """What the server knows: the planted spans (with entity types) and what it was asked."""
+    """What the server knows: the document, its planted spans (with entity types), and what it was asked."""
 
-    def __init__(self, spans: dict[str, str], delay: float) -> None:
+    def __init__(self, document: str, spans: dict[str, str], delay: float) -> None:
+        self.document = document
         self.spans = spans
+        self.numbers = {span: number for number, span in enumerate(spans)}
+        self.where = sorted(
+            (found.start(), span) for span in spans for found in re.finditer(re.escape(span), document)
+        )
         self.delay = delay
         self.lock = threading.Lock()
         self.calls = 0
@@ -92,6 +99,23 @@ class LimitedModel:
             with self.lock:
                 self.in_flight -= 1
 
+    def _shown_spans(self, text: str) -> list[tuple[int, str]]:
+        """The planted spans lying whole in ``text`` (a piece of the document), at offsets in ``text``."""
+        offset = self.document.find(text)
+        if offset < 0:
+            return [
+                (found.start(), span) for span in self.spans for found in re.finditer(re.escape(span), text)
+            ]
+        low = bisect.bisect_left(self.where, (offset, ""))
+        shown = []
+        for start, span in self.where[low:]:
+            if start + len(span) > offset + len(text):
+                if start >= offset + len(text):
+                    break
+                continue
+            shown.append((start - offset, span))
+        return shown
+
     def _items(self, prompt: str) -> list[dict[str, Any]]:
         match = SHOWN.search(prompt)
         if match is None:
@@ -99,23 +123,24 @@ class LimitedModel:
         text = match.group(1)
         entities = "entityType" in prompt and "List every mention" in prompt
         items = []
-        for number, (span, kind) in enumerate(self.spans.items()):
+        for at, span in self._shown_spans(text):
+            kind = self.spans[span]
+            number = self.numbers[span]
             if entities != (kind != "passage"):
                 continue
-            for found in re.finditer(re.escape(span), text):
-                start = found.start() + (3 if number % 5 == 0 else 0)
-                item: dict[str, Any] = {"exact": span}
-                keys = ("startOffset", "endOffset") if entities else ("start", "end")
-                item[keys[0]], item[keys[1]] = start, start + len(span)
-                item["prefix"] = text[max(0, found.start() - 32) : found.start()]
-                item["suffix"] = text[found.end() : found.end() + 32]
-                if entities:
-                    item["entityType"] = kind
-                if '"comment"' in prompt:
-                    item["comment"] = f"Span {number} is worth a note."
-                if '"assessment"' in prompt:
-                    item["assessment"] = f"Span {number} holds up."
-                items.append(item)
+            start = at + (3 if number % 5 == 0 else 0)
+            item: dict[str, Any] = {"exact": span}
+            keys = ("startOffset", "endOffset") if entities else ("start", "end")
+            item[keys[0]], item[keys[1]] = start, start + len(span)
+            item["prefix"] = text[max(0, at - 32) : at]
+            item["suffix"] = text[at + len(span) : at + len(span) + 32]
+            if entities:
+                item["entityType"] = kind
+            if '"comment"' in prompt:
+                item["comment"] = f"Span {number} is worth a note."
+            if '"assessment"' in prompt:
+                item["assessment"] = f"Span {number} holds up."
+            items.append(item)
         return items
 
 
@@ -160,7 +185,21 @@ def serve(model: LimitedModel) -> ThreadingHTTPServer:
             self.wfile.write(data)
 
         def do_GET(self) -> None:
-            if self.path.rstrip("/").endswith("/models"):
+            if self.path == "/stats":
+                with model.lock:
+                    counts = {
+                        "calls": model.calls,
+                        "refused": model.refused,
+                        "cut": model.cut,
+                        "prompt_tokens": model.prompt_tokens,
+                        "completion_tokens": model.completion_tokens,
+                        "most_in_flight": model.most_in_flight,
+                    }
+                self._send(200, counts)
+            elif self.path == "/reset":
+                model.reset()
+                self._send(200, {})
+            elif self.path.rstrip("/").endswith("/models"):
                 self._send(
                     200,
                     {"object": "list", "data": [{"id": MODEL, "object": "model", "max_model_len": WINDOW}]},
@@ -178,3 +217,23 @@ def serve(model: LimitedModel) -> ThreadingHTTPServer:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def main() -> None:
+    """Serve ``--document`` with the spans of ``--spans`` (JSON: span -> kind); print the port, then serve."""
+    parser = argparse.ArgumentParser(description="a fake model with an 8,192-token window")
+    parser.add_argument("--document", required=True)
+    parser.add_argument("--spans", required=True)
+    parser.add_argument("--delay", type=float, default=0.1)
+    options = parser.parse_args()
+    with open(options.document, encoding="utf-8") as file:
+        document = file.read()
+    with open(options.spans, encoding="utf-8") as file:
+        spans = json.loads(file.read())
+    server = serve(LimitedModel(document, spans, options.delay))
+    print(server.server_address[1], flush=True)
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

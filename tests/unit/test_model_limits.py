@@ -84,7 +84,7 @@ async def test_a_configured_window_is_used_without_a_lookup() -> None:
     assert limits == ModelLimits(context_window=50_000, max_output_tokens=8_192, source="configured")
     assert lookup.calls == 0
     unknown = await lookup_of("local-model", context_window=6_000).limits()
-    assert unknown == ModelLimits(context_window=6_000, max_output_tokens=1_500, source="configured")
+    assert unknown == ModelLimits(context_window=6_000, max_output_tokens=3_000, source="configured")
 
 
 async def test_a_configured_reply_limit_replaces_any_other() -> None:
@@ -110,8 +110,8 @@ async def test_a_reported_reply_limit_too_large_for_the_window_is_halved() -> No
     assert limits == ModelLimits(context_window=4_096, max_output_tokens=2_048, source="server")
 
 
-async def test_a_reported_window_without_a_reply_limit_gets_a_quarter_of_it() -> None:
-    assert (await lookup_of("m", Lookup(ReportedLimits(8_192))).limits()).max_output_tokens == 2_048
+async def test_a_reported_window_without_a_reply_limit_gets_half_of_it() -> None:
+    assert (await lookup_of("m", Lookup(ReportedLimits(8_192))).limits()).max_output_tokens == 4_096
     assert (await lookup_of("m", Lookup(ReportedLimits(131_072))).limits()).max_output_tokens == 8_192
 
 
@@ -151,7 +151,7 @@ async def test_concurrent_callers_share_one_lookup() -> None:
     limits = lookup_of("m", counted)
     settled = await asyncio.gather(*(limits.limits() for _ in range(6)))
     assert counted.calls == 1
-    assert set(settled) == {ModelLimits(context_window=16_384, max_output_tokens=4_096, source="server")}
+    assert set(settled) == {ModelLimits(context_window=16_384, max_output_tokens=8_192, source="server")}
     assert await limits.limits() == settled[0] and counted.calls == 1
 
 

@@ -22,7 +22,7 @@ logger = logging.getLogger("semiont_jobs.model")
 DEFAULT_LIMITS: Final = ModelLimits(context_window=8192, max_output_tokens=2048, source="default")
 """What a model of unknown family whose server reports nothing is taken to allow."""
 LARGEST_DERIVED_REPLY: Final = 8192
-"""A reply limit derived from a reported window is a quarter of it, at most this."""
+"""A reply limit derived from a reported window is half of it, at most this."""
 LOOKUP_BOUND: Final = 10.0
 """Seconds a lookup of the server's figures may take in all before the client falls back."""
 
@@ -89,8 +89,12 @@ Lookup = Callable[[], Awaitable[ReportedLimits | None]]
 
 
 def derived_reply_limit(context_window: int) -> int:
-    """The reply limit taken for a window whose reply limit nobody stated."""
-    return max(1, min(context_window // 4, LARGEST_DERIVED_REPLY))
+    """The reply limit taken for a window whose reply limit nobody stated.
+
+    A server that reports only its window (vLLM, llama.cpp) lets a reply fill what the prompt leaves of
+    it; half the window is what detection's budget would give a reply at most anyway.
+    """
+    return max(1, min(context_window // 2, LARGEST_DERIVED_REPLY))
 
 
 class LimitsLookup:

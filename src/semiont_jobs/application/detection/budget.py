@@ -65,6 +65,8 @@ def plan_budget(
 
     Prompt, text and reply fit the window with a margin; the reply gets at most
     half of what the window leaves, the text the rest up to ``settings.chunk_tokens``.
+    The item cap leaves room for items shorter than ``item_tokens``: a reply that
+    runs out of tokens first is cut, and its chunk continued, all the same.
     Raises :class:`ModelWindowTooSmallError` when too little is left for text.
     """
     margin = max(64, limits.context_window // 50)
@@ -73,4 +75,4 @@ def plan_budget(
     chunk = min(settings.chunk_tokens, available - reply)
     if chunk < MIN_CHUNK_TOKENS or reply < item_tokens:
         raise ModelWindowTooSmallError(limits.context_window, limits.max_output_tokens, scaffold_tokens)
-    return Budget(chunk_tokens=chunk, reply_tokens=reply, max_items=max(1, reply // item_tokens))
+    return Budget(chunk_tokens=chunk, reply_tokens=reply, max_items=max(1, 2 * reply // item_tokens))

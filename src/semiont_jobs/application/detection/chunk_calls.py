@@ -15,6 +15,7 @@ import attrs
 from semiont_jobs.application.detection.budget import Budget, DetectionSettings
 from semiont_jobs.application.detection.chunking import Chunk, estimate_tokens, split_text
 from semiont_jobs.application.detection.matches import AnchoredMatch
+from semiont_jobs.application.detection.reply_items import reply_items
 from semiont_jobs.ports.errors import ContextLengthExceededError, InferenceError, InferenceTimeoutError
 from semiont_jobs.ports.inference_client import InferenceClient, InferenceResponse
 
@@ -91,7 +92,8 @@ class ChunkCaller(Generic[M]):
             truncated = response.stop_reason == "max_tokens"
             matches = self.task.parse(response.text, piece.text, truncated=truncated)
             found.extend(_moved(match, piece.start) for match in matches)
-            if truncated or len(matches) >= self.budget.max_items:
+            full = len(reply_items(response.text, task=self.task.name)) >= self.budget.max_items
+            if truncated or full:
                 self.stats.truncated_replies += 1
                 todo[:0] = _after_cut(piece, matches, self.settings.overlap_tokens)
         return found
