@@ -15,6 +15,7 @@ from semiont_jobs.application.detection import (
     DetectionSettings,
     DetectionStats,
     TooManyFailedChunksError,
+    detect_assessments,
     detect_comments,
     detect_entities,
     detect_highlights,
@@ -242,3 +243,38 @@ async def test_every_kind_covers_a_text_of_a_megabyte() -> None:
         matches = await kind
         assert [match.exact for match in matches] == quotes
         assert all(text[match.start : match.end] == match.exact for match in matches)
+
+
+def _bounds(schema: object) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+    if isinstance(schema, dict):
+        for key in ("maxLength", "maxItems"):
+            if key in schema:
+                found.append((key, schema[key]))
+        for value in schema.values():
+            found.extend(_bounds(value))
+    elif isinstance(schema, list):
+        for value in schema:
+            found.extend(_bounds(value))
+    return found
+
+
+@pytest.mark.parametrize("kind", ["highlights", "comments", "assessments", "tags", "entities"])
+async def test_every_reply_schema_is_bounded_within_what_llama_cpp_can_compile(kind: str) -> None:
+    wide = ModelLimits(context_window=200_000, max_output_tokens=64_000)
+    client = ScriptedInferenceClient(["[]"], limits=wide)
+    text = "Ada Lovelace wrote notes on the engine."
+    calls: dict[str, Callable[[], Coroutine[Any, Any, Sequence[AnchoredMatch]]]] = {
+        "highlights": lambda: detect_highlights(text, client),
+        "comments": lambda: detect_comments(text, client),
+        "assessments": lambda: detect_assessments(text, client),
+        "tags": lambda: detect_tags(text, client, schema_id="legal-irac", category="Issue"),
+        "entities": lambda: detect_entities(text, client, ["Person", "Place"]),
+    }
+    await calls[kind]()
+    [call] = client.calls
+    assert call.reply_format is not None
+    bounds = dict(_bounds(call.reply_format.schema))
+    lengths = [value for key, value in _bounds(call.reply_format.schema) if key == "maxLength"]
+    assert lengths and max(lengths) <= 1000
+    assert 0 < bounds["maxItems"] <= 150

@@ -14,6 +14,8 @@ MIN_CHUNK_TOKENS: Final = 256
 """A window that leaves less than this for the text cannot be used for detection."""
 REPLY_CAP: Final = 8192
 """No reply is budgeted more tokens than this, however large the model's limit."""
+MAX_ITEMS: Final = 150
+"""No reply schema allows more items (a grammar-constrained server builds a rule per item)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -75,4 +77,5 @@ def plan_budget(
     chunk = min(settings.chunk_tokens, available - reply)
     if chunk < MIN_CHUNK_TOKENS or reply < item_tokens:
         raise ModelWindowTooSmallError(limits.context_window, limits.max_output_tokens, scaffold_tokens)
-    return Budget(chunk_tokens=chunk, reply_tokens=reply, max_items=max(1, 2 * reply // item_tokens))
+    max_items = min(MAX_ITEMS, max(1, 2 * reply // item_tokens))
+    return Budget(chunk_tokens=chunk, reply_tokens=reply, max_items=max_items)

@@ -18,8 +18,11 @@ M = TypeVar("M", bound=AnchoredMatch)
 
 CONTEXT_CHARS: Final = 64
 """The longest prefix or suffix a reply may give (the prompts ask for 32)."""
-TEXT_CHARS: Final = 600
+TEXT_CHARS: Final = 500
 """The longest comment or assessment a reply may give."""
+LONGEST_STRING: Final = 1000
+"""No string of a schema is allowed more: llama.cpp's server turns a length bound into a grammar rule per
+character, and one past about 1,500 makes it refuse the grammar (and its Python server die)."""
 
 
 def _string(max_length: int) -> JsonObject:
@@ -82,17 +85,17 @@ class Task(Generic[M]):
         return self.parse_reply(reply, text, truncated)
 
 
-PASSAGE_ITEM: Final = item_schema(exact_chars=1500)
-COMMENT_ITEM: Final = item_schema(exact_chars=1500, extra={"comment": _string(TEXT_CHARS)})
-ASSESSMENT_ITEM: Final = item_schema(exact_chars=1500, extra={"assessment": _string(TEXT_CHARS)})
-TAG_ITEM: Final = item_schema(exact_chars=4000)
+PASSAGE_ITEM: Final = item_schema(exact_chars=500)
+COMMENT_ITEM: Final = item_schema(exact_chars=500, extra={"comment": _string(TEXT_CHARS)})
+ASSESSMENT_ITEM: Final = item_schema(exact_chars=500, extra={"assessment": _string(TEXT_CHARS)})
+TAG_ITEM: Final = item_schema(exact_chars=LONGEST_STRING)
 
 
 def entity_item(entity_types: Sequence[EntityType]) -> JsonObject:
     """A mention's schema: its type is one of ``entity_types``."""
     names: list[Any] = [entity_type.name for entity_type in entity_types]
     return item_schema(
-        exact_chars=300,
+        exact_chars=200,
         offsets=("startOffset", "endOffset"),
         extra={"entityType": {"type": "string", "enum": names}},
     )
