@@ -8,7 +8,8 @@ from semiont_jobs.application.detection.anchoring import (
     validate_and_correct_offsets,
 )
 from semiont_jobs.application.detection.budget import Budget, DetectionSettings, plan_budget
-from semiont_jobs.application.detection.chunked import DetectionStats, detect_in_chunks
+from semiont_jobs.application.detection.chunk_task import ChunkTask, DetectionStats
+from semiont_jobs.application.detection.chunked import detect_in_chunks
 from semiont_jobs.application.detection.chunking import Chunk, estimate_tokens, split_text
 from semiont_jobs.application.detection.detection import (
     ASSESSMENT_TEMPERATURE,
@@ -92,6 +93,7 @@ __all__ = [
     "QuoteNotFoundError",
     "Budget",
     "Chunk",
+    "ChunkTask",
     "DetectionSettings",
     "DetectionStats",
     "TagCategory",

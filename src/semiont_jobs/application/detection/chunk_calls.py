@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Final, Generic, TypeVar
+from typing import Final, Generic, TypeVar
 
 import attrs
 
 from semiont_jobs.application.detection.budget import Budget, DetectionSettings
+from semiont_jobs.application.detection.chunk_task import ChunkTask, DetectionStats
 from semiont_jobs.application.detection.chunking import Chunk, estimate_tokens, split_text
 from semiont_jobs.application.detection.matches import AnchoredMatch
 from semiont_jobs.application.detection.reply_items import reply_items
 from semiont_jobs.ports.errors import ContextLengthExceededError, InferenceError, InferenceTimeoutError
 from semiont_jobs.ports.inference_client import InferenceClient, InferenceResponse
-
-if TYPE_CHECKING:
-    from semiont_jobs.application.detection.chunked import ChunkTask, DetectionStats
 
 log = logging.getLogger("semiont_jobs.detection")
 

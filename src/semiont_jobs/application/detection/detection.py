@@ -15,7 +15,8 @@ from typing import Final
 
 from semiont_jobs.application.detection import parsers, prompts
 from semiont_jobs.application.detection.budget import DetectionSettings
-from semiont_jobs.application.detection.chunked import ChunkProgress, DetectionStats, detect_in_chunks
+from semiont_jobs.application.detection.chunk_task import DetectionStats
+from semiont_jobs.application.detection.chunked import ChunkProgress, detect_in_chunks
 from semiont_jobs.application.detection.entities import EntityTypeLike, entity_type_of
 from semiont_jobs.application.detection.errors import ContentDecodeError, InvalidDetectionOptionError
 from semiont_jobs.application.detection.matches import (
