@@ -90,8 +90,7 @@ class ChunkCaller(Generic[M]):
             truncated = response.stop_reason == "max_tokens"
             matches = self.task.parse(response.text, piece.text, truncated=truncated)
             found.extend(_moved(match, piece.start) for match in matches)
-            full = len(reply_items(response.text, task=self.task.name)) >= self.budget.max_items
-            if truncated or full:
+            if truncated or len(reply_items(response.text, task=self.task.name)) >= self.budget.max_items:
                 self.stats.truncated_replies += 1
                 todo[:0] = _after_cut(piece, matches, self.settings.overlap_tokens)
         return found
