@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import Any, Final
 
 import psycopg
@@ -10,19 +10,12 @@ from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
 from semiont_jobs.codec import job_from_dict, job_to_dict
-from semiont_jobs.domain.jobs import Job, PendingJob, finished_at
+from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob, finished_at
 from semiont_jobs.ports.errors import LeaseLostError
-from semiont_jobs.ports.job_store import JobFilter
 
 Connection = psycopg.AsyncConnection[TupleRow]
-_BEGINNING: Final = datetime(1, 1, 1, tzinfo=UTC)
 
 _COLUMNS: Final = "id, status, type, user_id, created, run_after, finished_at, document"
-
-_RUNNING_DOCUMENT: Final = """jsonb_build_object(
-    'status', 'running', 'metadata', j.document -> 'metadata', 'params', j.document -> 'params',
-    'startedAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-    'progress', '{}'::jsonb)"""
 
 INSERT: Final = f"""
 WITH inserted AS (
@@ -63,52 +56,12 @@ WITH written AS ({_REPLACE}
     WHERE id = %(id)s AND status = %(expected)s
     RETURNING status, type){_COUNT_AND_NOTIFY}"""
 
-_DUE: Final = "status = 'pending' AND (run_after IS NULL OR run_after <= now())"
-_OF_TYPES: Final = " AND type = ANY(%(types)s)"
-
-_CLAIM_SET: Final = f"""
-UPDATE semiont_jobs AS j SET status = 'running', run_after = NULL, lease_owner = %(worker)s,
-    lease_token = %(token)s, lease_expires_at = now() + %(lease)s, document = {_RUNNING_DOCUMENT}"""
-
-
-def claim_oldest(with_types: bool) -> str:
-    """One statement: lock the oldest due job (skipping locked ones) and start it."""
-    return f"""{_CLAIM_SET}
-WHERE j.id = (SELECT id FROM semiont_jobs WHERE {_DUE}{_OF_TYPES if with_types else ""}
-              ORDER BY created, seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-RETURNING j.document, j.lease_expires_at"""
-
-
-def claim_candidates(with_types: bool) -> str:
-    """Lock the next batch of due jobs after (created, seq), skipping locked ones."""
-    return f"""
-SELECT id, created, seq, document FROM semiont_jobs
-WHERE {_DUE}{_OF_TYPES if with_types else ""} AND (created, seq) > (%(after_created)s, %(after_seq)s)
-ORDER BY created, seq LIMIT %(batch)s FOR UPDATE SKIP LOCKED"""
-
-
-CLAIM_CHOSEN: Final = f"""{_CLAIM_SET}
-WHERE j.id = %(id)s
-RETURNING j.document, j.lease_expires_at"""
-
-FIND_TOKEN: Final = """
-SELECT document, lease_expires_at FROM semiont_jobs
-WHERE status = 'running' AND lease_token = %(token)s AND lease_owner = %(worker)s"""
-
-RENEW: Final = """
-UPDATE semiont_jobs SET lease_expires_at = now() + %(lease)s
-WHERE id = %(id)s AND status = 'running' AND lease_token = %(token)s
-RETURNING document, lease_expires_at"""
-
 SAVE_PROGRESS: Final = """
 UPDATE semiont_jobs SET document = %(document)s
 WHERE id = %(id)s AND status = 'running' AND lease_token = %(token)s
 RETURNING lease_expires_at"""
 
-FINISH: Final = f"""
-WITH written AS ({_REPLACE}
-    WHERE id = %(id)s AND status = 'running' AND lease_token = %(token)s
-    RETURNING status, type){_COUNT_AND_NOTIFY}"""
+_OF_TYPES: Final = " AND type = ANY(%(types)s)"
 
 
 def expired(with_types: bool) -> str:
@@ -176,26 +129,18 @@ async def lease_lost(conn: Connection, job_id: str) -> LeaseLostError:
     return LeaseLostError(job_id, reason)
 
 
-async def claim_first_accepted(
-    conn: Connection, params: dict[str, Any], with_types: bool, accept: JobFilter, batch: int
-) -> TupleRow | None:
-    """Lock due jobs ``batch`` at a time, oldest first, and start the first one ``accept`` takes.
-
-    Pipelined: BEGIN travels with the first SELECT and COMMIT with the UPDATE.
-    """
-    after: tuple[datetime, int] = (_BEGINNING, -1)
-    chosen: psycopg.AsyncCursor[TupleRow] | None = None
-    async with conn.pipeline(), conn.transaction():
-        while chosen is None:
-            page = {**params, "after_created": after[0], "after_seq": after[1], "batch": batch}
-            rows = await (await conn.execute(claim_candidates(with_types), page)).fetchall()
-            for job_id, _created, _seq, document in rows:
-                candidate = job_from_dict(document)
-                if isinstance(candidate, PendingJob) and accept(candidate):
-                    chosen = await conn.execute(CLAIM_CHOSEN, {**params, "id": job_id})
-                    break
-            else:
-                if len(rows) < batch:
-                    return None
-                after = (rows[-1][1], rows[-1][2])
-    return await chosen.fetchone()
+async def recover_expired(conn: Connection, types: Sequence[str] | None, channel: str) -> list[Job]:
+    """Move every running job (of ``types``) whose lease expired to pending or failed, in one transaction."""
+    async with conn.transaction():
+        rows = await (await conn.execute(expired(types is not None), {"types": types})).fetchall()
+        recovered: list[Job] = []
+        for document, now in rows:
+            running = job_from_dict(document)
+            assert isinstance(running, RunningJob)
+            recovered.append(running.abandon(now))
+        if recovered:
+            async with conn.cursor() as cursor:
+                await cursor.executemany(RECOVER, [row_of(job) for job in recovered])
+            if any(isinstance(job, PendingJob) for job in recovered):
+                await conn.execute(NOTIFY, {"channel": channel})
+        return recovered

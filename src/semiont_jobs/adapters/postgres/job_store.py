@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import re
-import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any
 
 import psycopg
-from psycopg.rows import TupleRow
 
 from semiont_jobs.adapters.helpers.wakeups import Wakeups
+from semiont_jobs.adapters.postgres import job_claims
 from semiont_jobs.adapters.postgres import job_rows as q
 from semiont_jobs.adapters.postgres.connection import Target
+from semiont_jobs.adapters.postgres.job_errors import translate
+from semiont_jobs.adapters.postgres.lease_writes import Finish, LeaseWrite, Renew, write_lease_batch
 from semiont_jobs.adapters.postgres.listener import Listener
 from semiont_jobs.adapters.postgres.migrate import migrate
 from semiont_jobs.adapters.postgres.pool import Connection, Operation, Pool, T, behind_message
+from semiont_jobs.adapters.postgres.write_batches import WriteBatches
 from semiont_jobs.codec import job_from_dict
 from semiont_jobs.domain.ids import JobId, validate_job_id
 from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob
@@ -30,16 +31,17 @@ from semiont_jobs.ports.errors import (
 )
 from semiont_jobs.ports.job_store import Claim, JobFilter
 
-_DUPLICATE_KEY: Final = re.compile(r"\(id\)=\((?P<id>[^)]*)\)")
-
 
 class PostgresJobStore:
     """A :class:`~semiont_jobs.ports.JobStore` in one PostgreSQL schema.
 
-    Claims lock the oldest due job with ``FOR UPDATE SKIP LOCKED``, so any number
-    of processes may claim at once. Leases are timed by the database clock. With an
-    ``accept`` predicate, ``claim`` locks batches of ``claim_batch`` candidates in
-    one transaction and starts the first one accepted. A connection lost mid-call
+    Claims lock the first due jobs (higher priority, then oldest) with ``FOR UPDATE
+    SKIP LOCKED``, up to ``claim_many``'s limit in one statement, so any number of
+    processes may claim at once. Leases are timed by the database clock. With an
+    ``accept`` predicate, claims lock pages of ``claim_batch`` candidates in one
+    transaction and start the first ones accepted. Finishes and renewals that
+    arrive while another batch of them is being written go together in the next
+    one (one pipeline, one statement each). A connection lost mid-call
     is replaced and the call tried again, in a way that cannot apply it twice.
     ``wait_for_work`` wakes on a ``NOTIFY`` sent when a job becomes pending.
     Nothing connects before :meth:`open`; it refuses a schema whose migrations
@@ -67,6 +69,7 @@ class PostgresJobStore:
         self._pool: Pool | None = None
         self._listener: Listener | None = None
         self._wakeups = Wakeups()
+        self._lease_writes: WriteBatches[LeaseWrite, datetime | None] = WriteBatches(self._write_leases)
 
     @property
     def where(self) -> str:
@@ -182,38 +185,33 @@ class PostgresJobStore:
         types: Collection[JobType] | None = None,
         accept: JobFilter | None = None,
     ) -> Claim | None:
+        claims = await self.claim_many(worker_id, lease, 1, types=types, accept=accept)
+        return claims[0] if claims else None
+
+    async def claim_many(
+        self,
+        worker_id: str,
+        lease: timedelta,
+        limit: int,
+        *,
+        types: Collection[JobType] | None = None,
+        accept: JobFilter | None = None,
+    ) -> list[Claim]:
+        """Claim up to ``limit`` due jobs, in claim order: one statement (one transaction with ``accept``)."""
         type_list = None if types is None else list(types)
-        if type_list == []:
-            return None
-        token = secrets.token_hex(8)
-        params = {"worker": worker_id, "token": token, "lease": lease, "types": type_list}
-        with_types = type_list is not None
+        if type_list == [] or limit < 1:
+            return []
+        params = job_claims.claim_params(worker_id, lease, limit, type_list)
 
-        async def take(conn: Connection, retrying: bool) -> TupleRow | None:
-            if retrying and (row := await (await conn.execute(q.FIND_TOKEN, params)).fetchone()):
-                return row
-            if accept is None:
-                return await (await conn.execute(q.claim_oldest(with_types), params)).fetchone()
-            return await q.claim_first_accepted(conn, params, with_types, accept, self._claim_batch)
+        async def take(conn: Connection, retrying: bool) -> list[Claim]:
+            rows = await job_claims.take(conn, params, accept, self._claim_batch, retrying)
+            return job_claims.claims_of(rows, worker_id)
 
-        row = await self._attempt(take)
-        if row is None:
-            return None
-        job = job_from_dict(row[0])
-        assert isinstance(job, RunningJob)
-        return Claim(job=job, worker_id=worker_id, token=token, expires_at=row[1])
+        return await self._attempt(take)
 
     async def renew(self, claim: Claim, lease: timedelta) -> Claim:
-        params = {"id": claim.job_id, "token": claim.token, "lease": lease}
-
-        async def extend(conn: Connection, _retrying: bool) -> datetime:
-            row = await (await conn.execute(q.RENEW, params)).fetchone()
-            if row is None:
-                raise await q.lease_lost(conn, claim.job_id)
-            expires_at: datetime = row[1]
-            return expires_at
-
-        expires_at = await self._attempt(extend)
+        expires_at = await self._lease_writes.submit(Renew(claim, lease))
+        assert expires_at is not None
         return Claim(job=claim.job, worker_id=claim.worker_id, token=claim.token, expires_at=expires_at)
 
     async def save_progress(self, claim: Claim, job: RunningJob[Any, Any]) -> Claim:
@@ -230,15 +228,7 @@ class PostgresJobStore:
         return Claim(job=job, worker_id=claim.worker_id, token=claim.token, expires_at=expires_at)
 
     async def finish(self, claim: Claim, job: Job) -> None:
-        params = {**q.row_of(job), "id": claim.job_id, "token": claim.token, "channel": self._channel}
-
-        async def write(conn: Connection, retrying: bool) -> None:
-            if await q.count(conn, q.FINISH, params) == 0:
-                if retrying and await q.stored_as(conn, job):
-                    return
-                raise await q.lease_lost(conn, claim.job_id)
-
-        await self._attempt(write)
+        await self._lease_writes.submit(Finish(claim, job))
         if isinstance(job, PendingJob):
             self._wakeups.wake()
 
@@ -248,21 +238,7 @@ class PostgresJobStore:
             return []
 
         async def recover(conn: Connection, _retrying: bool) -> list[Job]:
-            async with conn.transaction():
-                rows = await (
-                    await conn.execute(q.expired(type_list is not None), {"types": type_list})
-                ).fetchall()
-                recovered: list[Job] = []
-                for document, now in rows:
-                    running = job_from_dict(document)
-                    assert isinstance(running, RunningJob)
-                    recovered.append(running.abandon(now))
-                if recovered:
-                    async with conn.cursor() as cursor:
-                        await cursor.executemany(q.RECOVER, [q.row_of(job) for job in recovered])
-                    if any(isinstance(job, PendingJob) for job in recovered):
-                        await conn.execute(q.NOTIFY, {"channel": self._channel})
-                return recovered
+            return await q.recover_expired(conn, type_list, self._channel)
 
         recovered = await self._attempt(recover)
         if recovered:
@@ -309,16 +285,16 @@ class PostgresJobStore:
     async def _woken(self) -> None:
         self._wakeups.wake()
 
+    async def _write_leases(self, writes: Sequence[LeaseWrite]) -> Sequence[datetime | Exception | None]:
+        async def write(conn: Connection, retrying: bool) -> list[datetime | Exception | None]:
+            return await write_lease_batch(conn, writes, self._channel, retrying)
+
+        return await self._attempt(write)
+
     async def _attempt(self, operation: Operation[T]) -> T:
         if self._pool is None:
             raise StoreUnavailableError(self.where, "the store is not open; call open() first")
         return await self._pool.run(operation)
 
     def _translate(self, exc: psycopg.Error) -> JobStoreError:
-        """The one place where psycopg's errors become the port's."""
-        if isinstance(exc, psycopg.errors.UniqueViolation):
-            match = _DUPLICATE_KEY.search(exc.diag.message_detail or "")
-            return JobAlreadyExistsError(match["id"] if match else "?")
-        if isinstance(exc, psycopg.OperationalError):
-            return StoreUnavailableError(self.where, self._target.reason(exc))
-        return JobStoreError(f"job store at {self.where} failed: {self._target.reason(exc)}")
+        return translate(self._target, exc)
