@@ -1,11 +1,19 @@
-"""PostgreSQL job store benchmark: ``python bench/postgres.py [--dsn DSN] [--jobs N] [--repeat R]``.
+"""PostgreSQL job store benchmark: ``python bench/postgres.py [--dsn DSN] [--jobs N] [--repeat R] [--quick]``.
 
-Prints medians of R runs: enqueue rate (single and batched), full lifecycle rate
-(claim, run a no-op, complete) with 1, 4 and 16 concurrent workers across 2
-processes, and cross-process pickup latency. Each row is set against a bare
-loop of the same SQL statements through psycopg, timed in the same run, and
-the lifecycle rows against pgqueuer (``pip install pgqueuer``; skipped when absent)
-with the same job and worker counts.
+Prints medians of R runs, every kind measured in turn within each run:
+
+- drain: N no-op jobs enqueued beforehand, then dequeued and acknowledged by K
+  slots spread over P worker processes (jobs/s from ``go`` to the last one done);
+- lifecycle: the parent enqueues N jobs one at a time while the workers run them
+  (jobs/s from ``go`` until the last one is complete);
+
+at K = 4 and 16 slots over P = 1 and 2 processes. Ours is the whole worker
+runtime (JobWorker with a no-op handler over PostgresJobStore). Against it: a
+bare loop of our own claim and finish SQL through psycopg, one connection per
+slot and one job at a time; and pgqueuer (``.venv/bin/pip install pgqueuer
+asyncpg``, never a dependency; "not installed" when absent) with its asyncpg
+driver and with its psycopg driver, default batch settings, its entrypoint's
+``concurrency_limit`` set to K. Also the enqueue rate and cross-process pickup.
 """
 
 from __future__ import annotations
@@ -19,8 +27,6 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +34,25 @@ import psycopg
 from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from semiont_jobs import JobQueue, JobWorker, PendingJob, RunningJob, WorkerSettings
+from postgres_children import child
+
+from semiont_jobs import PendingJob
 from semiont_jobs.adapters.postgres import PostgresJobStore, migrate
 from semiont_jobs.adapters.postgres import job_rows as q
 from semiont_jobs.testing.jobs import pending
 
 DEFAULT_DSN = os.environ.get("SEMIONT_JOBS_TEST_PG_DSN") or "postgresql://postgres@127.0.0.1:5432/test"
-HAVE_PGQUEUER = importlib.util.find_spec("pgqueuer") is not None
+KINDS = ("ours", "bare", "pgqueuer-asyncpg", "pgqueuer-psycopg")
+SHAPES = ((4, 1), (4, 2), (16, 1), (16, 2))
+
+
+def installed(kind: str) -> bool:
+    if not kind.startswith("pgqueuer-"):
+        return True
+    driver = kind.removeprefix("pgqueuer-")
+    return all(importlib.util.find_spec(name) is not None for name in ("pgqueuer", driver))
 
 
 def jobs(count: int, prefix: str = "job") -> list[PendingJob[Any]]:
@@ -46,9 +63,19 @@ def options(schema: str) -> str:
     return f"-c search_path={schema}"
 
 
-async def fresh_schema(dsn: str) -> str:
+async def fresh_schema(dsn: str, kind: str = "ours") -> str:
     schema = f"bench_{uuid.uuid4().hex[:10]}"
-    await migrate(dsn, schema=schema)
+    if not kind.startswith("pgqueuer-"):
+        await migrate(dsn, schema=schema)
+        return schema
+    from pgqueuer.queries import Queries
+    from postgres_children import pgqueuer_driver
+
+    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as admin:
+        await admin.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    driver, conn = await pgqueuer_driver("psycopg", dsn, schema)
+    await Queries(driver).install(create_schema=False)
+    await conn.close()
     return schema
 
 
@@ -57,217 +84,144 @@ async def drop(dsn: str, schema: str) -> None:
         await conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
 
 
-# -- enqueue ------------------------------------------------------------------------------------
+class Producer:
+    """Enqueues the benchmark's jobs for one kind: all at once, or one at a time."""
 
+    def __init__(self, kind: str, dsn: str, schema: str) -> None:
+        self.kind, self.dsn, self.schema = kind, dsn, schema
+        self.pgqueuer = kind.startswith("pgqueuer-")
 
-async def enqueue_ours(dsn: str, count: int, batch: int | None) -> float:
-    schema = await fresh_schema(dsn)
-    store = PostgresJobStore(dsn, schema=schema)
-    await store.open()
-    todo = jobs(count)
-    started = time.perf_counter()
-    if batch is None:
-        for job in todo:
-            await store.create(job)
-    else:
-        for at in range(0, count, batch):
-            await store.create_many(todo[at : at + batch])
-    elapsed = time.perf_counter() - started
-    await store.close()
-    await drop(dsn, schema)
-    return count / elapsed
+    async def __aenter__(self) -> Producer:
+        if self.pgqueuer:
+            from pgqueuer.queries import Queries
+            from postgres_children import pgqueuer_driver
 
-
-async def enqueue_bare(dsn: str, count: int, batch: int | None) -> float:
-    schema = await fresh_schema(dsn)
-    channel = f"semiont_jobs.{schema}.jobs"
-    rows = [q.row_of(job) for job in jobs(count)]
-    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True, options=options(schema)) as conn:
-        started = time.perf_counter()
-        if batch is None:
-            for row in rows:
-                await conn.execute(q.INSERT, {**row, "channel": channel})
+            kind = self.kind.removeprefix("pgqueuer-")
+            driver, self.queue_conn = await pgqueuer_driver(kind, self.dsn, self.schema)
+            self.queries = Queries(driver)
         else:
-            for at in range(0, count, batch):
-                chunk = rows[at : at + batch]
-                columns = {key: [row[key] for row in chunk] for key in chunk[0]}
-                await conn.execute(q.INSERT_MANY, {**columns, "channel": channel})
-        elapsed = time.perf_counter() - started
-    await drop(dsn, schema)
-    return count / elapsed
+            self.store = PostgresJobStore(self.dsn, schema=self.schema)
+            await self.store.open()
+        self.watch = await psycopg.AsyncConnection.connect(
+            self.dsn, autocommit=True, options=options(self.schema)
+        )
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.watch.close()
+        if self.pgqueuer:
+            await self.queue_conn.close()
+        else:
+            await self.store.close()
+
+    async def all_at_once(self, count: int) -> None:
+        for at in range(0, count, 1000):
+            size = min(1000, count - at)
+            if self.pgqueuer:
+                await self.queries.enqueue(["bench"] * size, [None] * size, [0] * size)
+            else:
+                await self.store.create_many(jobs(count)[at : at + size])
+
+    async def one_at_a_time(self, count: int) -> None:
+        for job in jobs(count):
+            if self.pgqueuer:
+                await self.queries.enqueue("bench", None)
+            else:
+                await self.store.create(job)
+
+    async def left(self, count: int) -> int:
+        """How many of the ``count`` jobs are not yet complete."""
+        query = (
+            "SELECT count(*) FROM pgqueuer"
+            if self.pgqueuer
+            else ("SELECT %s - count(*) FROM semiont_jobs WHERE status = 'complete'")
+        )
+        row = await (await self.watch.execute(query, () if self.pgqueuer else (count,))).fetchone()
+        return int(row[0]) if row else count
 
 
-# -- lifecycle: children ---------------------------------------------------------------------
-
-
-class NoOpWorker(JobWorker):
-    def worker_name(self) -> str:
-        return "bench"
-
-    async def execute_job(self, job: RunningJob[Any, Any]) -> None:
-        return None
-
-
-class PickupWorker(NoOpWorker):
-    async def execute_job(self, job: RunningJob[Any, Any]) -> None:
-        print(f"picked {time.monotonic():.6f}", flush=True)
-
-
-async def child_ours(dsn: str, schema: str, concurrency: int) -> None:
-    store = PostgresJobStore(dsn, schema=schema, max_connections=concurrency + 2)
-    queue = JobQueue(store)
-    await queue.open()
-    worker = NoOpWorker(queue, WorkerSettings(concurrency=concurrency, poll_interval=0.05))
-    await ready_then_go()
-    await worker.run_until_idle()
-    print(f"done {time.monotonic():.6f}", flush=True)
-    await queue.close()
-
-
-async def child_bare(dsn: str, schema: str, concurrency: int) -> None:
-    channel = f"semiont_jobs.{schema}.jobs"
-    done = {**q.row_of(jobs(1)[0]), "status": "complete"}
-
-    async def loop(conn: psycopg.AsyncConnection[Any]) -> None:
-        while True:
-            token = uuid.uuid4().hex[:16]
-            claim = {"worker": "bare", "token": token, "lease": timedelta(seconds=30), "types": None}
-            row = await (await conn.execute(q.claim_oldest(False), claim)).fetchone()
-            if row is None:
-                return
-            finish = {**done, "id": row[0]["metadata"]["id"], "token": token, "channel": channel}
-            await conn.execute(q.FINISH, finish)
-
-    conns = [
-        await psycopg.AsyncConnection.connect(dsn, autocommit=True, options=options(schema))
-        for _ in range(concurrency)
-    ]
-    await ready_then_go()
-    await asyncio.gather(*(loop(conn) for conn in conns))
-    print(f"done {time.monotonic():.6f}", flush=True)
-
-
-async def child_pgqueuer(dsn: str, schema: str, concurrency: int) -> None:
-    from pgqueuer import PsycopgDriver, QueueManager
-    from pgqueuer.models import Job
-    from pgqueuer.queries import Queries
-    from pgqueuer.types import QueueExecutionMode
-
-    conn = await psycopg.AsyncConnection.connect(dsn, autocommit=True, options=options(schema))
-    manager = QueueManager(Queries(PsycopgDriver(conn)))
-
-    @manager.entrypoint("bench")
-    async def run(job: Job) -> None:
-        return None
-
-    await ready_then_go()
-    await manager.run(
-        mode=QueueExecutionMode.drain, batch_size=concurrency, dequeue_timeout=timedelta(seconds=1)
-    )
-    print(f"done {time.monotonic():.6f}", flush=True)
-
-
-async def child_pickup(dsn: str, schema: str, _concurrency: int) -> None:
-    store = PostgresJobStore(dsn, schema=schema)
-    queue = JobQueue(store)
-    await queue.open()
-    worker = PickupWorker(queue, WorkerSettings(poll_interval=1.0))
-    task = asyncio.create_task(worker.start())
-    await ready_then_go()
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-    await worker.stop()
-    await task
-    await queue.close()
-
-
-async def ready_then_go() -> None:
-    print("ready", flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-
-
-CHILDREN: dict[str, Callable[[str, str, int], Awaitable[None]]] = {
-    "ours": child_ours,
-    "bare": child_bare,
-    "pgqueuer": child_pgqueuer,
-    "pickup": child_pickup,
-}
-
-
-# -- lifecycle and pickup: the parent --------------------------------------------------------
-
-
-def spawn(kind: str, dsn: str, schema: str, concurrency: int) -> subprocess.Popen[str]:
-    command = [sys.executable, __file__, "--child", kind, "--dsn", dsn, "--schema", schema]
-    command += ["--concurrency", str(concurrency)]
+def spawn(kind: str, mode: str, dsn: str, schema: str, slots: int) -> subprocess.Popen[str]:
+    here = Path(__file__).resolve()
+    command = [sys.executable, str(here), "--child", kind, "--mode", mode, "--dsn", dsn, "--schema", schema]
+    command += ["--slots", str(slots)]
     return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
 
-def expect(child: subprocess.Popen[str], word: str) -> str:
-    assert child.stdout is not None
-    line = child.stdout.readline().split()
+def expect(child_process: subprocess.Popen[str], word: str) -> str:
+    assert child_process.stdout is not None
+    line = child_process.stdout.readline().split()
     if not line or line[0] != word:
         raise RuntimeError(f"benchmark child said {line!r}, expected {word!r}")
     return line[-1]
 
 
-def go(children: list[subprocess.Popen[str]]) -> float:
-    for child in children:
-        expect(child, "ready")
-    started = time.monotonic()
-    for child in children:
-        assert child.stdin is not None
-        child.stdin.write("go\n")
-        child.stdin.flush()
-    return started
+def tell(children: list[subprocess.Popen[str]], word: str) -> None:
+    for child_process in children:
+        assert child_process.stdin is not None
+        child_process.stdin.write(f"{word}\n")
+        child_process.stdin.flush()
 
 
-async def pgqueuer_schema(dsn: str, count: int) -> str:
-    from pgqueuer import PsycopgDriver
-    from pgqueuer.queries import Queries
-
-    schema = f"bench_pgq_{uuid.uuid4().hex[:8]}"
-    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as admin:
-        await admin.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True, options=options(schema)) as conn:
-        queries = Queries(PsycopgDriver(conn))
-        await queries.install(create_schema=False)
-        for at in range(0, count, 1000):
-            size = min(1000, count - at)
-            await queries.enqueue(["bench"] * size, [None] * size, [0] * size)
-    return schema
-
-
-async def lifecycle(kind: str, dsn: str, count: int, workers: int) -> float:
-    if kind == "pgqueuer":
-        schema = await pgqueuer_schema(dsn, count)
-    else:
-        schema = await fresh_schema(dsn)
-        store = PostgresJobStore(dsn, schema=schema)
-        await store.open()
-        for at in range(0, count, 1000):
-            await store.create_many(jobs(count)[at : at + 1000])
-        await store.close()
-    processes = 1 if workers == 1 else 2
-    children = [spawn(kind, dsn, schema, workers // processes) for _ in range(processes)]
-    started = go(children)
-    finished = max(float(expect(child, "done")) for child in children)
-    for child in children:
-        child.wait(timeout=60)
-    if kind != "pgqueuer":
-        store = PostgresJobStore(dsn, schema=schema)
-        await store.open()
-        stats = await store.stats()
-        await store.close()
-        if stats.complete != count:
-            raise RuntimeError(f"{kind}: {stats.complete} of {count} jobs complete")
-    await drop(dsn, schema)
+async def run_once(kind: str, mode: str, dsn: str, count: int, slots: int, processes: int) -> float:
+    """Jobs per second of one drain or lifecycle run."""
+    schema = await fresh_schema(dsn, kind)
+    try:
+        async with Producer(kind, dsn, schema) as producer:
+            if mode == "drain":
+                await producer.all_at_once(count)
+            children = [spawn(kind, mode, dsn, schema, slots // processes) for _ in range(processes)]
+            for child_process in children:
+                expect(child_process, "ready")
+            started = time.monotonic()
+            tell(children, "go")
+            if mode == "drain":
+                finished = max(float(expect(child_process, "done")) for child_process in children)
+            else:
+                await producer.one_at_a_time(count)
+                while await producer.left(count):
+                    await asyncio.sleep(0.005)
+                finished = time.monotonic()
+                tell(children, "stop")
+            for child_process in children:
+                child_process.wait(timeout=60)
+            if left := await producer.left(count):
+                raise RuntimeError(f"{kind} {mode}: {left} of {count} jobs not complete")
+    finally:
+        await drop(dsn, schema)
     return count / (finished - started)
+
+
+async def enqueue_rate(dsn: str, count: int, batch: int | None, bare: bool) -> float:
+    schema = await fresh_schema(dsn)
+    rows = [q.row_of(job) for job in jobs(count)]
+    channel = f"semiont_jobs.{schema}.jobs"
+    store = PostgresJobStore(dsn, schema=schema)
+    await store.open()
+    conn = await psycopg.AsyncConnection.connect(dsn, autocommit=True, options=options(schema))
+    started = time.perf_counter()
+    for at in range(0, count, batch or 1):
+        chunk = rows[at : at + (batch or 1)]
+        if bare:
+            columns = {key: [row[key] for row in chunk] for key in chunk[0]}
+            await conn.execute(
+                q.INSERT_MANY if batch else q.INSERT, {**(columns if batch else chunk[0]), "channel": channel}
+            )
+        elif batch:
+            await store.create_many(jobs(count)[at : at + batch])
+        else:
+            await store.create(jobs(1, f"one-{at}")[0])
+    elapsed = time.perf_counter() - started
+    await conn.close()
+    await store.close()
+    await drop(dsn, schema)
+    return count / elapsed
 
 
 async def pickup(dsn: str, samples: int) -> list[float]:
     schema = await fresh_schema(dsn)
-    child = spawn("pickup", dsn, schema, 1)
-    go([child])
+    child_process = spawn("pickup", "lifecycle", dsn, schema, 1)
+    expect(child_process, "ready")
+    tell([child_process], "go")
     store = PostgresJobStore(dsn, schema=schema)
     await store.open()
     latencies = []
@@ -275,53 +229,56 @@ async def pickup(dsn: str, samples: int) -> list[float]:
         await asyncio.sleep(0.2)
         started = time.monotonic()
         await store.create(pending(f"job-{i}"))
-        latencies.append(float(expect(child, "picked")) - started)
-    assert child.stdin is not None
-    child.stdin.write("stop\n")
-    child.stdin.flush()
-    child.wait(timeout=60)
+        latencies.append(float(expect(child_process, "picked")) - started)
+    tell([child_process], "stop")
+    child_process.wait(timeout=60)
     await store.close()
     await drop(dsn, schema)
     return latencies
 
 
-def median_of(repeat: int, measure: Callable[[], Awaitable[float]]) -> Callable[[], Awaitable[float]]:
-    async def run() -> float:
-        return statistics.median([await measure() for _ in range(repeat)])
-
-    return run
+def cell(rates: dict[str, float], kind: str) -> str:
+    return f"{rates[kind]:,.0f}" if kind in rates else "not installed"
 
 
 async def main(args: argparse.Namespace) -> None:
     dsn, n, repeat = args.dsn, args.jobs, args.repeat
-    print(f"PostgreSQL job store, {n} jobs, median of {repeat} runs, {os.cpu_count()} CPUs\n")
-    print("| measure | semiont-jobs | bare psycopg, same SQL | ours / bare | pgqueuer | ours / pgqueuer |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for label, batch in (("enqueue, one at a time", None), ("enqueue, batches of 500", 500)):
-        ours = await median_of(repeat, lambda b=batch: enqueue_ours(dsn, n, b))()  # type: ignore[misc]
-        bare = await median_of(repeat, lambda b=batch: enqueue_bare(dsn, n, b))()  # type: ignore[misc]
-        print(f"| {label} (jobs/s) | {ours:,.0f} | {bare:,.0f} | {ours / bare:.2f} | | |")
-    for workers in (1, 4, 16):
-        rates = {}
-        for kind in ("ours", "bare", "pgqueuer"):
-            if kind == "pgqueuer" and not HAVE_PGQUEUER:
-                continue
-            measure = lambda k=kind, w=workers: lifecycle(k, dsn, n, w)  # noqa: E731
-            rates[kind] = await median_of(repeat, measure)()
-        versus = (
-            f"{rates['pgqueuer']:,.0f} | {rates['ours'] / rates['pgqueuer']:.2f}"
-            if "pgqueuer" in rates
-            else "not installed (pip install pgqueuer) | —"
+    kinds = [kind for kind in KINDS if installed(kind)]
+    print(f"PostgreSQL job store, {n} jobs, median of {repeat} runs, {os.cpu_count()} CPUs,")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the start\n")
+    print(
+        "| jobs/s | slots | processes | ours | bare psycopg loop | ours / bare | pgqueuer asyncpg "
+        "| pgqueuer psycopg | ours / faster pgqueuer |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for mode in ("drain", "lifecycle"):
+        for slots, processes in SHAPES:
+            runs: dict[str, list[float]] = {kind: [] for kind in kinds}
+            for _ in range(repeat):
+                for kind in kinds:
+                    runs[kind].append(await run_once(kind, mode, dsn, n, slots, processes))
+            rates = {kind: statistics.median(values) for kind, values in runs.items()}
+            queuers = [rates[kind] for kind in rates if kind.startswith("pgqueuer-")]
+            versus = f"{rates['ours'] / max(queuers):.2f}" if queuers else "—"
+            print(
+                f"| {mode} | {slots} | {processes} | {rates['ours']:,.0f} | {rates['bare']:,.0f} "
+                f"| {rates['ours'] / rates['bare']:.2f} | {cell(rates, 'pgqueuer-asyncpg')} "
+                f"| {cell(rates, 'pgqueuer-psycopg')} | {versus} |",
+                flush=True,
+            )
+    if not args.quick:
+        for label, batch in (("enqueue, one at a time", None), ("enqueue, batches of 500", 500)):
+            ours = statistics.median([await enqueue_rate(dsn, n, batch, False) for _ in range(repeat)])
+            bare = statistics.median([await enqueue_rate(dsn, n, batch, True) for _ in range(repeat)])
+            print(f"| {label} | 1 | 1 | {ours:,.0f} | {bare:,.0f} | {ours / bare:.2f} | | | |")
+        latencies = sorted(await pickup(dsn, args.pickups))
+        p50 = statistics.median(latencies) * 1000
+        p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
+        print(
+            f"| pickup by an idle worker in another process, p50 / p95 (ms) | 1 | 1 | {p50:.1f} / {p95:.1f} "
+            "| | | | | |"
         )
-        where = "1 process" if workers == 1 else "2 processes"
-        ours, bare = rates["ours"], rates["bare"]
-        plural = "s" if workers > 1 else ""
-        label = f"full lifecycle, {workers} worker{plural}, {where} (jobs/s)"
-        print(f"| {label} | {ours:,.0f} | {bare:,.0f} | {ours / bare:.2f} | {versus} |")
-    latencies = sorted(await pickup(dsn, args.pickups))
-    p50 = statistics.median(latencies) * 1000
-    p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
-    print(f"| pickup by an idle worker in another process, p50 / p95 (ms) | {p50:.1f} / {p95:.1f} | | | | |")
+    print(f"\nload average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end")
 
 
 def entry() -> None:
@@ -329,15 +286,19 @@ def entry() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--dsn", default=DEFAULT_DSN)
-    parser.add_argument("--jobs", type=int, default=3000)
+    parser.add_argument("--jobs", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pickups", type=int, default=40)
-    parser.add_argument("--child", choices=sorted(CHILDREN))
+    parser.add_argument("--quick", action="store_true", help="1,000 jobs, one run, no enqueue or pickup rows")
+    parser.add_argument("--child")
+    parser.add_argument("--mode", choices=("drain", "lifecycle"), default="drain")
     parser.add_argument("--schema")
-    parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--slots", type=int, default=1)
     args = parser.parse_args()
+    if args.quick:
+        args.jobs, args.repeat = min(args.jobs, 1000), 1
     if args.child:
-        asyncio.run(CHILDREN[args.child](args.dsn, args.schema, args.concurrency))
+        asyncio.run(child(args.child)(args.dsn, args.schema, args.slots, args.mode))
     else:
         asyncio.run(main(args))
 

@@ -56,6 +56,16 @@ WITH written AS ({_REPLACE}
     WHERE id = %(id)s AND status = %(expected)s
     RETURNING status, type){_COUNT_AND_NOTIFY}"""
 
+RENEW: Final = """
+UPDATE semiont_jobs SET lease_expires_at = now() + %(lease)s
+WHERE id = %(id)s AND status = 'running' AND lease_token = %(token)s
+RETURNING id, lease_expires_at"""
+
+FINISH: Final = f"""
+WITH written AS ({_REPLACE}
+    WHERE id = %(id)s AND status = 'running' AND lease_token = %(token)s
+    RETURNING status, type){_COUNT_AND_NOTIFY}"""
+
 SAVE_PROGRESS: Final = """
 UPDATE semiont_jobs SET document = %(document)s
 WHERE id = %(id)s AND status = 'running' AND lease_token = %(token)s

@@ -26,8 +26,8 @@ locked AS (
 
 FINISH_MANY: Final = f"""
 WITH given AS (
-    SELECT * FROM unnest(%(id)s::text[], %(token)s::text[], %(status)s::text[], %(run_after)s::timestamptz[],
-                         %(finished_at)s::timestamptz[], %(document)s::jsonb[])
+    SELECT * FROM unnest(%(id)b::text[], %(token)b::text[], %(status)b::text[], %(run_after)b::timestamptz[],
+                         %(finished_at)b::timestamptz[], %(document)b::jsonb[])
         AS g(id, token, status, run_after, finished_at, document)),{_LOCK_HELD},
 written AS (
     UPDATE semiont_jobs AS j SET status = g.status, run_after = g.run_after, finished_at = g.finished_at,
@@ -42,7 +42,7 @@ FROM written"""
 
 RENEW_MANY: Final = f"""
 WITH given AS (
-    SELECT * FROM unnest(%(id)s::text[], %(token)s::text[], %(lease)s::interval[]) AS g(id, token, lease)),
+    SELECT * FROM unnest(%(id)b::text[], %(token)b::text[], %(lease)b::interval[]) AS g(id, token, lease)),
 {_LOCK_HELD}
 UPDATE semiont_jobs AS j SET lease_expires_at = now() + g.lease
 FROM given AS g, locked AS l WHERE j.id = g.id AND j.id = l.id
@@ -100,9 +100,26 @@ async def write_lease_batch(
     return results
 
 
+async def _write_one(
+    conn: Connection, write: LeaseWrite, channel: str, retrying: bool
+) -> datetime | Exception | None:
+    """A lone write: the one-row statement, without a pipeline."""
+    job_id = write.claim.job_id
+    params: dict[str, Any] = {"id": job_id, "token": write.claim.token}
+    if isinstance(write, Renew):
+        row = await (await conn.execute(q.RENEW, {**params, "lease": write.lease}, prepare=True)).fetchone()
+        return row[1] if row else await q.lease_lost(conn, job_id)
+    params = {**q.row_of(write.job), **params, "channel": channel}
+    if await q.count(conn, q.FINISH, params) or (retrying and await q.stored_as(conn, write.job)):
+        return None
+    return await q.lease_lost(conn, job_id)
+
+
 async def _write_once(
     conn: Connection, writes: Sequence[LeaseWrite], channel: str, retrying: bool
 ) -> list[datetime | Exception | None]:
+    if len(writes) == 1:
+        return [await _write_one(conn, writes[0], channel, retrying)]
     finishes = [write for write in writes if isinstance(write, Finish)]
     renewals = [write for write in writes if isinstance(write, Renew)]
     written: set[str] = set()
