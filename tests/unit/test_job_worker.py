@@ -12,7 +12,6 @@ import attrs
 import pytest
 
 from semiont_jobs import (
-    AnalysisProgress,
     CancelledJob,
     CompleteJob,
     FailedJob,
@@ -27,6 +26,7 @@ from semiont_jobs import (
     WorkerSettings,
 )
 from semiont_jobs.application.job_logging import JobIdFilter
+from semiont_jobs.domain.progress import AnalysisProgress
 from semiont_jobs.testing.jobs import pending
 from tests.support.workers import RecordingWorker
 
