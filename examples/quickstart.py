@@ -6,7 +6,6 @@ import tempfile
 from typing import Any
 
 from semiont_jobs import (
-    AnalysisProgress,
     Container,
     HighlightDetectionParams,
     HighlightDetectionResult,
@@ -16,8 +15,9 @@ from semiont_jobs import (
     ResourceId,
     RunningJob,
     UserId,
-    job_to_dict,
 )
+from semiont_jobs.codec import job_to_dict
+from semiont_jobs.domain.progress import AnalysisProgress
 
 Job = RunningJob[HighlightDetectionParams, AnalysisProgress]
 

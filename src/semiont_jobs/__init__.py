@@ -8,17 +8,15 @@ OpenTelemetry.
 """
 
 from semiont_jobs.adapters.filesystem import (
-    FilesystemContentFetcher,
     FilesystemEventBus,
     FilesystemJobStore,
 )
 from semiont_jobs.adapters.memory import (
-    InMemoryContentFetcher,
     InMemoryEventBus,
     InMemoryJobStore,
     ScriptedInferenceClient,
 )
-from semiont_jobs.application.job_context import JobCancelledError, JobContext, JobTimedOutError
+from semiont_jobs.application.job_context import JobCancelledError, JobContext
 from semiont_jobs.application.job_handler import JobHandler, JobListener, QuietListener
 from semiont_jobs.application.job_queue import JobQueue
 from semiont_jobs.application.job_worker import JobWorker
@@ -28,7 +26,7 @@ from semiont_jobs.codec import job_from_dict, job_from_json, job_to_dict, job_to
 from semiont_jobs.container import Container
 from semiont_jobs.domain.agent import JobUser
 from semiont_jobs.domain.errors import InvalidJobError, InvalidJobIdError, SemiontJobsError
-from semiont_jobs.domain.ids import AnnotationId, JobId, ResourceId, UserId
+from semiont_jobs.domain.ids import JobId, ResourceId, UserId
 from semiont_jobs.domain.jobs import CancelledJob, CompleteJob, FailedJob, Job, PendingJob, RunningJob
 from semiont_jobs.domain.params import (
     AssessmentDetectionParams,
@@ -37,12 +35,6 @@ from semiont_jobs.domain.params import (
     GenerationParams,
     HighlightDetectionParams,
     TagDetectionParams,
-)
-from semiont_jobs.domain.progress import (
-    AnalysisProgress,
-    DetectionProgress,
-    TagDetectionProgress,
-    YieldProgress,
 )
 from semiont_jobs.domain.results import (
     AssessmentDetectionResult,
@@ -55,11 +47,7 @@ from semiont_jobs.domain.results import (
 from semiont_jobs.ports.content_fetcher import ContentFetcher
 from semiont_jobs.ports.errors import (
     ConfigurationError,
-    ContentError,
-    EventBusError,
     InferenceError,
-    JobAlreadyExistsError,
-    JobStoreError,
     ResourceNotFoundError,
     StoreUnavailableError,
 )
@@ -89,10 +77,6 @@ __all__ = [
     "PendingJob",
     "RunningJob",
     # the six job types: params, progress reports, results
-    "AnalysisProgress",
-    "DetectionProgress",
-    "TagDetectionProgress",
-    "YieldProgress",
     "AssessmentDetectionParams",
     "AssessmentDetectionResult",
     "CommentDetectionParams",
@@ -106,7 +90,6 @@ __all__ = [
     "TagDetectionParams",
     "TagDetectionResult",
     # ids and users
-    "AnnotationId",
     "JobId",
     "JobUser",
     "ResourceId",
@@ -118,23 +101,16 @@ __all__ = [
     "JobStore",
     # errors a user catches
     "ConfigurationError",
-    "ContentError",
-    "EventBusError",
     "InferenceError",
     "InvalidJobError",
     "InvalidJobIdError",
-    "JobAlreadyExistsError",
     "JobCancelledError",
-    "JobTimedOutError",
-    "JobStoreError",
     "ResourceNotFoundError",
     "SemiontJobsError",
     "StoreUnavailableError",
     # adapters that need nothing installed or running
-    "FilesystemContentFetcher",
     "FilesystemEventBus",
     "FilesystemJobStore",
-    "InMemoryContentFetcher",
     "InMemoryEventBus",
     "InMemoryJobStore",
     "ScriptedInferenceClient",

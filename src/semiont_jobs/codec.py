@@ -21,10 +21,10 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import format_exception
 
-from semiont_jobs.domain.annotations import WIRE_NAME
 from semiont_jobs.domain.catalog import JOB_KINDS
 from semiont_jobs.domain.errors import DomainError, InvalidJobError, shorten
 from semiont_jobs.domain.events import EventMessage, JsonMessage
+from semiont_jobs.domain.field_metadata import OMITTED_AT_DEFAULT, WIRE_NAME
 from semiont_jobs.domain.jobs import (
     STATE_CLASSES,
     CompleteJob,
@@ -141,16 +141,20 @@ def make_converter() -> cattrs.Converter:
         return {f.name: override(rename=_wire_name(f)) for f in _fields(cls)}
 
     def unstructure_fn(cls: Any) -> Any:
-        """Keys in field order (the reference's), fields that default to ``None`` omitted when ``None``."""
+        """Keys in field order (the reference's); optional fields omitted while at their default."""
         unstructure = make_dict_unstructure_fn(cls, converter, **overrides(cls))
-        optional = tuple(_wire_name(f) for f in _fields(cls) if f.default is None)
+        optional = tuple(
+            (_wire_name(f), f.default)
+            for f in _fields(cls)
+            if f.default is None or f.metadata.get(OMITTED_AT_DEFAULT)
+        )
         if not optional:
             return unstructure
 
         def without_absent(value: Any) -> dict[str, Any]:
             data: dict[str, Any] = unstructure(value)
-            for key in optional:
-                if data[key] is None:
+            for key, default in optional:
+                if data[key] == default:
                     del data[key]
             return data
 

@@ -8,6 +8,7 @@ flag types, its secret masking and its ``--store`` choices are all derived from
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -105,9 +106,32 @@ def _port(value: Any) -> object:
 
 
 def _positive(value: Any) -> object:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
         raise ValueError(f"{value!r} is not a number of seconds above 0")
     return value
+
+
+def _seconds(value: Any) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf:
+        raise ValueError(f"{value!r} is not a finite number of seconds, 0 or more")
+    return value
+
+
+def _share(value: Any) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"{value!r} is not a share from 0 to 1")
+    return value
+
+
+def _count(minimum: int, *, optional: bool = False) -> Callable[[Any], object]:
+    def check(value: Any) -> object:
+        if value is None and optional:
+            return value
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ValueError(f"{value!r} is not a whole number of {minimum} or more")
+        return value
+
+    return check
 
 
 SETTINGS: Final[tuple[Setting, ...]] = (
@@ -124,36 +148,38 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("inference.model"),
     Setting("inference.api_key", secret=True),
     Setting("inference.base_url"),
-    Setting("inference.timeout", DEFAULT_TIMEOUT, float),
-    Setting("inference.max_retries", DEFAULT_MAX_RETRIES, int),
-    Setting("inference.max_concurrency", type=int),
-    Setting("inference.context_window", type=int),
-    Setting("inference.max_output_tokens", type=int),
+    Setting("inference.timeout", DEFAULT_TIMEOUT, float, check=_positive),
+    Setting("inference.max_retries", DEFAULT_MAX_RETRIES, int, check=_count(0)),
+    Setting("inference.max_concurrency", type=int, check=_count(1, optional=True)),
+    Setting("inference.context_window", type=int, check=_count(1, optional=True)),
+    Setting("inference.max_output_tokens", type=int, check=_count(1, optional=True)),
     Setting("inference.structured_output", "auto", choices=STRUCTURED_OUTPUT_MODES),
     Setting("content.backend", choices=("directory", "http", "memory")),
     Setting("content.dir"),
     Setting("content.url"),
     Setting("content.token", secret=True),
     Setting("workers.public_url", ""),
-    Setting("workers.concurrency", _WORKER_DEFAULTS.concurrency, int),
-    Setting("workers.stop_grace", _WORKER_DEFAULTS.stop_grace, float),
-    Setting("workers.generation_timeout", DEFAULT_CREATION_TIMEOUT, float),
+    Setting("workers.concurrency", _WORKER_DEFAULTS.concurrency, int, check=_count(1)),
+    Setting("workers.stop_grace", _WORKER_DEFAULTS.stop_grace, float, check=_seconds),
+    Setting("workers.generation_timeout", DEFAULT_CREATION_TIMEOUT, float, check=_positive),
     Setting("workers.offset_unit", "code-point", choices=OFFSET_UNITS),
     Setting(
         "workers.job_timeout", dict(DEFAULT_JOB_TIMEOUT), float, parse=parse_per_type, check=_job_timeouts
     ),
     Setting("workers.stall_timeout", 900.0, float, parse=parse_per_type, check=_stall_timeouts),
-    Setting("workers.timeout_grace", _WORKER_DEFAULTS.timeout_grace, float),
+    Setting("workers.timeout_grace", _WORKER_DEFAULTS.timeout_grace, float, check=_seconds),
     Setting("workers.health_port", None, int, check=_port),
     Setting("workers.health_host", "127.0.0.1"),
     Setting("workers.health_interval", 10.0, float, check=_positive),
     Setting("workers.log_format", "text", choices=("text", "json")),
     Setting("tracing.backend", "none", choices=("none", "opentelemetry")),
     Setting("tracing.exporter", choices=("otlp", "console")),
-    Setting("detection.chunk_tokens", _DETECTION_DEFAULTS.chunk_tokens, int),
-    Setting("detection.overlap_tokens", _DETECTION_DEFAULTS.overlap_tokens, int),
-    Setting("detection.chunk_retries", _DETECTION_DEFAULTS.chunk_retries, int),
-    Setting("detection.max_failed_chunk_share", _DETECTION_DEFAULTS.max_failed_chunk_share, float),
+    Setting("detection.chunk_tokens", _DETECTION_DEFAULTS.chunk_tokens, int, check=_count(1)),
+    Setting("detection.overlap_tokens", _DETECTION_DEFAULTS.overlap_tokens, int, check=_count(0)),
+    Setting("detection.chunk_retries", _DETECTION_DEFAULTS.chunk_retries, int, check=_count(0)),
+    Setting(
+        "detection.max_failed_chunk_share", _DETECTION_DEFAULTS.max_failed_chunk_share, float, check=_share
+    ),
 )
 BY_KEY: Final = {setting.key: setting for setting in SETTINGS}
 

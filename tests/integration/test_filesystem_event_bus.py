@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from semiont_jobs import EventBusError, FilesystemEventBus, ResourceId
+from semiont_jobs import FilesystemEventBus, ResourceId
 from semiont_jobs.adapters.filesystem.events import log_hub
 from semiont_jobs.adapters.filesystem.events.event_log import list_segments, segment_path
 from semiont_jobs.adapters.helpers.durable_files import datasync
 from semiont_jobs.cli.events import print_events
 from semiont_jobs.domain.events import JsonMessage
+from semiont_jobs.ports.errors import EventBusError
 from semiont_jobs.testing.recorder import Recorder
 
 

@@ -25,7 +25,8 @@ USER_PROJECT = '''
 import pytest
 import pytest_asyncio
 
-from semiont_jobs import ContentError, InMemoryJobStore, ResourceNotFoundError
+from semiont_jobs import InMemoryJobStore, ResourceNotFoundError
+from semiont_jobs.ports.errors import ContentError
 from semiont_jobs.domain import JobQuery
 from semiont_jobs.testing import ContentFetcherContract, JobStoreContract
 
@@ -151,6 +152,7 @@ def test_a_broken_promise_fails_the_test_that_names_it(user_run: list[Outcome]) 
         "test_claim_is_fifo_by_creation_time_not_by_id",
         "test_claim_filters_by_type_and_predicate",
         "test_list_filters_and_pages_newest_first",
+        "test_higher_priority_is_claimed_first_and_fifo_within_a_priority",
     }, "only the tests whose claims take the oldest job first fail"
     fifo = failed["test_claim_is_fifo_by_creation_time_not_by_id"]
     assert "assert ['job-q', 'job-a', 'job-m', 'job-z'] == ['job-z', 'job-m', 'job-a', 'job-q']" in fifo

@@ -11,9 +11,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from semiont_jobs import JobId, ResourceId, job_to_dict
+from semiont_jobs import JobId, ResourceId
 from semiont_jobs.adapters.postgres import PostgresEventBus, PostgresJobStore
 from semiont_jobs.adapters.postgres.event_bus import NOTIFY_LIMIT
+from semiont_jobs.codec import job_to_dict
 from semiont_jobs.domain.events import JsonMessage
 from semiont_jobs.ports import LeaseLostError
 from semiont_jobs.testing.jobs import pending

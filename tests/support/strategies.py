@@ -8,13 +8,11 @@ from typing import Any
 from hypothesis import strategies as st
 
 from semiont_jobs import (
-    AnalysisProgress,
     AssessmentDetectionParams,
     AssessmentDetectionResult,
     CommentDetectionParams,
     CommentDetectionResult,
     DetectionParams,
-    DetectionProgress,
     DetectionResult,
     GenerationParams,
     GenerationResult,
@@ -23,12 +21,16 @@ from semiont_jobs import (
     Job,
     PendingJob,
     TagDetectionParams,
-    TagDetectionProgress,
     TagDetectionResult,
     UserId,
-    YieldProgress,
 )
 from semiont_jobs.domain import GenerationContext, JobMetadata, JobType, SourceContext
+from semiont_jobs.domain.progress import (
+    AnalysisProgress,
+    DetectionProgress,
+    TagDetectionProgress,
+    YieldProgress,
+)
 
 text = st.text(max_size=30)
 ids = st.from_regex(r"[A-Za-z0-9._:-]{1,40}", fullmatch=True).filter(lambda s: s not in (".", ".."))

@@ -7,7 +7,6 @@ from typing import Any
 from dependency_injector import providers
 
 from semiont_jobs import (
-    AnalysisProgress,
     Container,
     HighlightDetectionParams,
     HighlightDetectionResult,
@@ -23,6 +22,7 @@ from semiont_jobs import (
     UserId,
     WorkerSettings,
 )
+from semiont_jobs.domain.progress import AnalysisProgress
 
 Job = RunningJob[HighlightDetectionParams, AnalysisProgress]
 Context = JobContext[HighlightDetectionParams, AnalysisProgress]

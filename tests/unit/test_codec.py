@@ -17,11 +17,10 @@ from semiont_jobs import (
     InvalidJobError,
     Job,
     RunningJob,
-    job_from_dict,
     job_from_json,
-    job_to_dict,
     job_to_json,
 )
+from semiont_jobs.codec import job_from_dict, job_to_dict
 from semiont_jobs.domain import JOB_TYPES, JobType
 from tests.support.strategies import jobs
 

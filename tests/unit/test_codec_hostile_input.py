@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from semiont_jobs import InvalidJobError, Job, job_from_dict, job_from_json, job_to_json
+from semiont_jobs import InvalidJobError, Job, job_from_json, job_to_json
+from semiont_jobs.codec import job_from_dict
 from semiont_jobs.wire_json import MAX_NESTING
 
 FIXTURES = sorted((Path(__file__).parent.parent / "fixtures" / "reference_jobs").rglob("*.json"))

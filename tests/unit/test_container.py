@@ -12,7 +12,6 @@ from semiont_jobs import (
     Container,
     FilesystemEventBus,
     FilesystemJobStore,
-    InMemoryContentFetcher,
     InMemoryEventBus,
     InMemoryJobStore,
     JobId,
@@ -20,6 +19,7 @@ from semiont_jobs import (
 )
 from semiont_jobs.adapters.filesystem import FilesystemContentFetcher
 from semiont_jobs.adapters.http import HttpContentFetcher
+from semiont_jobs.adapters.memory import InMemoryContentFetcher
 from semiont_jobs.container import check_config, choose_event_bus
 from semiont_jobs.testing.jobs import pending
 

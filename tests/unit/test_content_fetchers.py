@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from semiont_jobs import ConfigurationError, ContentError, ResourceId, ResourceNotFoundError
+from semiont_jobs import ConfigurationError, ResourceId, ResourceNotFoundError
 from semiont_jobs.adapters.filesystem import FilesystemContentFetcher
 from semiont_jobs.adapters.http import HttpContentFetcher
+from semiont_jobs.ports.errors import ContentError
 
 
 async def test_directory_serves_exact_name_and_single_extension(tmp_path: Path) -> None:

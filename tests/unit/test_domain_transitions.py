@@ -8,7 +8,6 @@ import attrs
 import pytest
 
 from semiont_jobs import (
-    AnalysisProgress,
     CancelledJob,
     CommentDetectionParams,
     CompleteJob,
@@ -20,6 +19,7 @@ from semiont_jobs import (
 )
 from semiont_jobs.domain import DomainError, IllegalTransitionError, JobMetadata
 from semiont_jobs.domain.jobs import LOST_WORKER_ERROR
+from semiont_jobs.domain.progress import AnalysisProgress
 from semiont_jobs.testing.jobs import BASE_TIME, pending
 
 T1 = BASE_TIME + timedelta(seconds=5)

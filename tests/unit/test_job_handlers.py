@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from semiont_jobs import (
-    AnalysisProgress,
     CompleteJob,
     FailedJob,
     HighlightDetectionParams,
@@ -25,6 +24,7 @@ from semiont_jobs import (
     TagDetectionResult,
     WorkerSettings,
 )
+from semiont_jobs.domain.progress import AnalysisProgress
 from semiont_jobs.testing.jobs import pending
 
 FAST = WorkerSettings(poll_interval=0.05, error_backoff=0.01, retry=RetryPolicy(initial_delay=0, jitter=0))

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from semiont_jobs import (
-    AnalysisProgress,
     CompleteJob,
     FailedJob,
     HighlightDetectionResult,
@@ -24,6 +23,7 @@ from semiont_jobs import (
     WorkerSettings,
 )
 from semiont_jobs.application.job_context import JobCancelledError, JobTimedOutError
+from semiont_jobs.domain.progress import AnalysisProgress
 from semiont_jobs.domain.vocabulary import JobType
 from semiont_jobs.testing.jobs import pending
 

@@ -8,10 +8,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import attrs
 import pytest
 
 from semiont_jobs import (
-    AnalysisProgress,
     CancelledJob,
     CompleteJob,
     FailedJob,
@@ -26,6 +26,7 @@ from semiont_jobs import (
     WorkerSettings,
 )
 from semiont_jobs.application.job_logging import JobIdFilter
+from semiont_jobs.domain.progress import AnalysisProgress
 from semiont_jobs.testing.jobs import pending
 from tests.support.workers import RecordingWorker
 
@@ -288,15 +289,17 @@ async def test_starting_twice_is_an_error(queue: JobQueue) -> None:
 
 
 class RecordingStore(InMemoryJobStore):
-    """Remembers whether each claim came with a predicate."""
+    """Remembers whether each claim came with a predicate, and how many jobs it asked for."""
 
     def __init__(self) -> None:
         super().__init__()
         self.predicates: list[bool] = []
+        self.limits: list[int] = []
 
-    async def claim(self, worker_id: str, lease: timedelta, **kwargs: Any) -> Any:
+    async def claim_many(self, worker_id: str, lease: timedelta, limit: int, **kwargs: Any) -> Any:
         self.predicates.append(kwargs.get("accept") is not None)
-        return await super().claim(worker_id, lease, **kwargs)
+        self.limits.append(limit)
+        return await super().claim_many(worker_id, lease, limit, **kwargs)
 
 
 class TagsOnly(JobWorker):
@@ -333,6 +336,27 @@ async def test_an_overridden_filter_is_passed_to_the_store() -> None:
     assert isinstance(await queue.get_job("job-take"), CompleteJob)
     assert isinstance(await queue.get_job("job-skip"), PendingJob)
     assert store.predicates and all(store.predicates)
+
+
+async def test_a_worker_claims_for_all_its_free_slots_in_one_call() -> None:
+    store = RecordingStore()
+    queue = JobQueue(store)
+    for i in range(10):
+        await queue.create_job(pending(f"job-{i}", job_type="tag-annotation", offset_seconds=i))
+    started: list[int] = []
+
+    class Counting(TagsOnly):
+        async def execute_job(self, job: RunningJob[Any, Any]) -> Any:
+            started.append(self.running_jobs)
+            await asyncio.sleep(0.01)
+            return None
+
+    await Counting(queue, attrs.evolve(FAST, concurrency=4)).run_until_idle()
+    assert (await queue.get_stats()).complete == 10
+    assert store.limits[0] == 4
+    assert all(1 <= limit <= 4 for limit in store.limits)
+    assert len(store.limits) < 10
+    assert max(started) == 4
 
 
 async def test_log_records_name_the_job_being_worked_on(queue: JobQueue) -> None:

@@ -8,7 +8,8 @@ import attrs
 import pytest
 from dependency_injector import providers
 
-from semiont_jobs import Container, EventBusError, FilesystemJobStore, InMemoryJobStore
+from semiont_jobs import Container, FilesystemJobStore, InMemoryJobStore
+from semiont_jobs.ports.errors import EventBusError
 
 PORTS = ("job_store", "event_bus", "inference_client", "content_fetcher")
 

@@ -146,3 +146,31 @@ def test_a_boolean_in_the_file_is_a_boolean_and_a_number_for_a_flag_is_refused(t
     with pytest.raises(ConfigurationError) as error:
         settings.resolve({}, env={}, config_file=toml)
     assert error.value.setting == "job_store.fsync"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "says"),
+    [
+        ("inference.timeout", float("nan"), "above 0"),
+        ("inference.timeout", 0, "above 0"),
+        ("inference.max_concurrency", 0, "1 or more"),
+        ("inference.context_window", -5, "1 or more"),
+        ("workers.concurrency", -3, "1 or more"),
+        ("workers.stop_grace", float("inf"), "finite"),
+        ("workers.timeout_grace", -1, "0 or more"),
+        ("detection.chunk_tokens", 0, "1 or more"),
+        ("detection.max_failed_chunk_share", 1.5, "from 0 to 1"),
+        ("inference.max_retries", 1.5, "whole number"),
+    ],
+)
+def test_numbers_out_of_range_are_refused_naming_the_setting(key: str, value: object, says: str) -> None:
+    config = default_config()
+    section, _, name = key.partition(".")
+    config[section][name] = value
+    with pytest.raises(ConfigurationError, match=says) as caught:
+        check_config(config)
+    assert key in str(caught.value)
+
+
+def test_the_defaults_pass_their_own_checks() -> None:
+    check_config(default_config())

@@ -16,10 +16,9 @@ from semiont_jobs import (
     InvalidJobError,
     PendingJob,
     RunningJob,
-    job_from_dict,
-    job_to_dict,
     job_to_json,
 )
+from semiont_jobs.codec import job_from_dict, job_to_dict
 from semiont_jobs.ports import JobStore
 from semiont_jobs.testing.jobs import pending
 

@@ -177,3 +177,23 @@ def test_a_malformed_traceparent_starts_a_new_trace_instead_of_failing(
         span.set_attribute("semiont_jobs.outcome", "complete")
     (finished,) = exporter.get_finished_spans()
     assert finished.parent is None and (finished.attributes or {})["semiont_jobs.outcome"] == "complete"
+
+
+async def test_model_call_spans_name_the_chunk_they_were_for(
+    container: Container, exporter: InMemorySpanExporter
+) -> None:
+    container.config.detection.chunk_tokens.from_value(300)
+    container.config.detection.overlap_tokens.from_value(20)
+    fetcher = container.memory_content_fetcher()
+    assert isinstance(fetcher, InMemoryContentFetcher)
+    paragraph = "Ada Lovelace wrote the first published algorithm for the engine. " * 12
+    fetcher.put(ResourceId("doc-1"), "\n\n".join([paragraph] * 6))
+    scripted(container).add_replies(*[REPLY] * 40)
+    await container.job_queue().enqueue(PARAMS, USER)
+    await highlight_worker(container).run_until_idle()
+    chunks = [
+        (span.attributes or {}).get("semiont_jobs.chunk")
+        for span in by_name(exporter.get_finished_spans(), "semiont_jobs.model_call")
+    ]
+    assert len(chunks) > 1
+    assert chunks == list(range(1, len(chunks) + 1))

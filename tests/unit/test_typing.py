@@ -38,9 +38,12 @@ def test_integration_module_is_clean_under_mypy_strict(tmp_path: Path) -> None:
 
 HANDLER_MISTAKES = """\
 from semiont_jobs import (
-    AnalysisProgress, DetectionProgress, HighlightDetectionParams, HighlightDetectionResult,
-    JobContext, RunningJob,
+    HighlightDetectionParams,
+    HighlightDetectionResult,
+    JobContext,
+    RunningJob,
 )
+from semiont_jobs.domain.progress import AnalysisProgress, DetectionProgress
 
 async def handler(
     job: RunningJob[HighlightDetectionParams, AnalysisProgress],

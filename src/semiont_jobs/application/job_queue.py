@@ -6,7 +6,7 @@ import logging
 import uuid
 from collections.abc import Collection
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -25,6 +25,7 @@ from semiont_jobs.domain.jobs import (
 )
 from semiont_jobs.domain.params import JobParams
 from semiont_jobs.domain.queries import DEFAULT_LIST_LIMIT, JobQuery, QueueStats
+from semiont_jobs.domain.uniqueness import unique_key_of
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
 from semiont_jobs.ports.clock import Clock, utc_now
 from semiont_jobs.ports.errors import JobStateConflictError
@@ -35,6 +36,9 @@ from semiont_jobs.ports.tracer import NO_TRACER, Tracer
 log = logging.getLogger("semiont_jobs.queue")
 
 _CONFLICT_ATTEMPTS = 5
+
+QueuedJob: TypeAlias = PendingJob[Any] | RunningJob[Any, Any]
+"""What enqueueing returns: the new pending job, or the unique job already pending or running."""
 
 
 def new_job_id() -> JobId:
@@ -73,15 +77,26 @@ class JobQueue:
 
     # -- creating ---------------------------------------------------------------
 
-    async def create_job(self, job: PendingJob[Any]) -> PendingJob[Any]:
+    async def create_job(self, job: PendingJob[Any]) -> QueuedJob:
         """Store a new pending job and announce it with ``job:queued`` on its resource's bus.
 
         A job without a ``traceparent`` gets the current trace's, when tracing is on.
+        A job with a ``unique_key`` that a pending or running job already holds is
+        not created: that job is returned instead, and nothing is announced.
         """
         with self.tracer.span("semiont_jobs.enqueue", _attributes(job)):
             if job.traceparent is None and (traceparent := self.tracer.traceparent()) is not None:
                 job = attrs.evolve(job, traceparent=traceparent)
-            await self.store.create(job)
+            for _ in range(_CONFLICT_ATTEMPTS):
+                stored_id = await self.store.create(job)
+                if stored_id == job.id:
+                    break
+                holder = await self.store.get(stored_id)
+                if isinstance(holder, PendingJob | RunningJob):
+                    log.info("job already queued", extra={"job_id": holder.id, "job_type": job.type})
+                    return holder
+            else:
+                raise JobStateConflictError(job.id, "pending", None)
         log.info("job created", extra={"job_id": job.id, "job_type": job.type})
         resource_id = getattr(job.params, "resource_id", None)
         if self.event_bus is not None and resource_id is not None:
@@ -95,17 +110,27 @@ class JobQueue:
         *,
         max_retries: int = DEFAULT_MAX_RETRIES,
         job_id: str | None = None,
-    ) -> PendingJob[Any]:
-        """Build a pending job for ``params`` on behalf of ``user`` and create it."""
+        priority: int = 0,
+        unique: bool = False,
+    ) -> QueuedJob:
+        """Build a pending job for ``params`` on behalf of ``user`` and create it.
+
+        ``priority``: higher is claimed first. ``unique``: when a pending or running
+        job of the same type, resource and params exists, return it instead of
+        creating another (atomic on every store).
+        """
+        job_type = job_type_of_params(params)
         metadata = JobMetadata(
             id=validate_job_id(job_id) if job_id is not None else new_job_id(),
-            type=job_type_of_params(params),
+            type=job_type,
             user_id=user.user_id,
             user_name=user.user_name,
             user_email=user.user_email,
             user_domain=user.user_domain,
             created=self.clock(),
             max_retries=max_retries,
+            priority=priority,
+            unique_key=unique_key_of(job_type, params) if unique else None,
         )
         return await self.create_job(PendingJob(metadata=metadata, params=params))
 
@@ -182,8 +207,20 @@ class JobQueue:
         types: Collection[JobType] | None = None,
         predicate: JobFilter | None = None,
     ) -> Claim | None:
-        """Take the oldest due pending job that matches, or ``None``."""
+        """Take the first due pending job in claim order that matches, or ``None``."""
         return await self.store.claim(worker_id, lease, types=types, accept=predicate)
+
+    async def claim_batch(
+        self,
+        worker_id: str,
+        limit: int,
+        *,
+        lease: timedelta,
+        types: Collection[JobType] | None = None,
+        predicate: JobFilter | None = None,
+    ) -> list[Claim]:
+        """Take up to ``limit`` due pending jobs that match, in claim order, in one store call."""
+        return await self.store.claim_many(worker_id, lease, limit, types=types, accept=predicate)
 
     async def renew(self, claim: Claim, lease: timedelta) -> Claim:
         return await self.store.renew(claim, lease)

@@ -180,8 +180,8 @@ class JobWorker:
                 if len(self._attempts) >= self.settings.concurrency:
                     await self._wait_for_a_slot()
                     continue
-                claim = await self._claim()
-                if claim is None:
+                claims = await self._claim()
+                if not claims:
                     if until_idle and not self._attempts:
                         return
                     await self._idle(until_idle)
@@ -195,11 +195,14 @@ class JobWorker:
                 )
                 await self._sleep_unless_stopping(self.settings.error_backoff)
                 continue
-            self._launch(claim)
+            for claim in claims:
+                self._launch(claim)
 
-    async def _claim(self) -> Claim | None:
-        return await self.queue.claim_next(
-            self.worker_id, lease=self.settings.lease, types=self.types, predicate=self._filter
+    async def _claim(self) -> list[Claim]:
+        """Claims for every free slot, in one store call."""
+        free = self.settings.concurrency - len(self._attempts)
+        return await self.queue.claim_batch(
+            self.worker_id, free, lease=self.settings.lease, types=self.types, predicate=self._filter
         )
 
     async def _recover(self) -> None:
@@ -233,10 +236,11 @@ class JobWorker:
         """Wait for new work, without missing a job created while we start waiting."""
         waiter = asyncio.create_task(self.queue.wait_for_work(self.settings.poll_interval))
         await asyncio.sleep(0)
-        claim = await self._claim()
-        if claim is not None:
+        claims = await self._claim()
+        if claims:
             waiter.cancel()
-            self._launch(claim)
+            for claim in claims:
+                self._launch(claim)
             return
         stop = asyncio.create_task(self._stopping.wait())
         running = self._tasks() if until_idle else set()

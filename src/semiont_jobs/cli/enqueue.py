@@ -6,14 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 
-from semiont_jobs.application.job_queue import JobQueue, new_job_id
+from semiont_jobs.application.job_queue import JobQueue, QueuedJob, new_job_id
 from semiont_jobs.cli.errors import FiniteFloat
 from semiont_jobs.cli.runtime import Runtime, run, with_queue
 from semiont_jobs.codec import format_time, job_from_dict, job_to_dict, read_json
 from semiont_jobs.domain.errors import InvalidJobError
 from semiont_jobs.domain.jobs import DEFAULT_MAX_RETRIES, PendingJob
+from semiont_jobs.domain.uniqueness import unique_key_of
 from semiont_jobs.domain.vocabulary import JOB_TYPES
 from semiont_jobs.ports.clock import utc_now
 
@@ -81,6 +83,11 @@ def build_job(job_type: str | None, options: dict[str, Any]) -> PendingJob[Any]:
         raise click.ClickException(f"invalid {where}: {exc}") from exc
     if not isinstance(job, PendingJob):
         raise click.ClickException(f"a new job must be pending, not {job.status}")
+    if options.get("priority"):
+        job = attrs.evolve(job, metadata=attrs.evolve(job.metadata, priority=options["priority"]))
+    if options.get("unique"):
+        key = unique_key_of(job.type, job.params)
+        job = attrs.evolve(job, metadata=attrs.evolve(job.metadata, unique_key=key))
     return job
 
 
@@ -116,17 +123,24 @@ def _read_job_file(file: Path) -> Any:
 @click.option("--user-email", default="")
 @click.option("--user-domain", default="localhost", show_default=True)
 @click.option("--max-retries", type=click.IntRange(min=0), default=DEFAULT_MAX_RETRIES, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the created job as JSON.")
+@click.option("--priority", type=int, default=0, show_default=True, help="Higher is claimed first.")
+@click.option(
+    "--unique",
+    is_flag=True,
+    help="Create nothing when a pending or running job has the same type, resource and params; "
+    "print that job's id instead.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the created (or existing) job as JSON.")
 @click.pass_obj
 def enqueue_command(runtime: Runtime, /, job_type: str | None, as_json: bool, **options: Any) -> None:
     """Validate and create a job of TYPE; print its id."""
     job = build_job(job_type, options)
 
-    async def action(queue: JobQueue) -> None:
-        await queue.create_job(job)
+    async def action(queue: JobQueue) -> QueuedJob:
+        return await queue.create_job(job)
 
-    run(with_queue(runtime, action))
-    click.echo(json.dumps(job_to_dict(job), indent=2) if as_json else job.id)
+    stored = run(with_queue(runtime, action))
+    click.echo(json.dumps(job_to_dict(stored), indent=2) if as_json else stored.id)
 
 
 __all__ = ["build_job", "enqueue_command"]

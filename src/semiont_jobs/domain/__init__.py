@@ -55,6 +55,7 @@ from semiont_jobs.domain.results import (
     TagDetectionResult,
 )
 from semiont_jobs.domain.timestamps import to_wire_precision
+from semiont_jobs.domain.uniqueness import unique_key_of
 from semiont_jobs.domain.vocabulary import (
     FINISHED_STATUSES,
     JOB_STATUSES,
@@ -131,6 +132,7 @@ __all__ = [
     "job_agent",
     "job_type_of_params",
     "to_wire_precision",
+    "unique_key_of",
     "user_agent",
     "validate_job_id",
 ]

@@ -13,10 +13,9 @@ from typing import Any, Final
 import attrs
 
 from semiont_jobs.domain.agent import Agent
+from semiont_jobs.domain.field_metadata import WIRE_NAME
 
 ANNOTATION_CONTEXT: Final = "http://www.w3.org/ns/anno.jsonld"
-WIRE_NAME: Final = "wire_name"
-"""Field metadata key: the field's JSON name, where the camelCase of its Python name is not it."""
 
 
 @attrs.frozen(kw_only=True)

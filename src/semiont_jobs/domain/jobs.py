@@ -13,6 +13,7 @@ import attrs
 
 from semiont_jobs.domain.catalog import JOB_KINDS
 from semiont_jobs.domain.errors import DomainError, IllegalTransitionError
+from semiont_jobs.domain.field_metadata import OMITTED_AT_DEFAULT
 from semiont_jobs.domain.ids import JobId, UserId, validate_job_id
 from semiont_jobs.domain.timestamps import optional_wire_precision, to_wire_precision
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
@@ -30,9 +31,19 @@ def _non_negative(_instance: object, attribute: attrs.Attribute[int], value: int
         raise DomainError(f"{attribute.name} must be a non-negative integer, got {value!r}")
 
 
+def _integer(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise DomainError(f"{attribute.name} must be an integer, got {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class JobMetadata:
-    """Who asked for a job, when, of what type, and how many attempts it has had."""
+    """Who asked for a job, when, of what type, and how many attempts it has had.
+
+    ``priority`` orders claims (higher first, oldest first within a priority);
+    ``unique_key``, when set, allows at most one pending or running job with that key
+    (see :func:`~semiont_jobs.domain.uniqueness.unique_key_of`).
+    """
 
     id: JobId = attrs.field(converter=validate_job_id)
     type: JobType
@@ -43,11 +54,17 @@ class JobMetadata:
     created: datetime = attrs.field(converter=to_wire_precision)
     retry_count: int = attrs.field(default=0, validator=_non_negative)
     max_retries: int = attrs.field(default=DEFAULT_MAX_RETRIES, validator=_non_negative)
+    priority: int = attrs.field(default=0, validator=_integer, metadata={OMITTED_AT_DEFAULT: True})
+    unique_key: str | None = None
 
     @property
     def retries_left(self) -> bool:
         """Whether one more failure would still leave the job pending."""
         return self.retry_count + 1 < self.max_retries
+
+    def claim_order(self) -> tuple[int, datetime]:
+        """Sorts jobs in the order they are claimed: higher priority first, then oldest first."""
+        return (-self.priority, self.created)
 
 
 def _check_params(job: _JobBase[Any]) -> None:

@@ -40,9 +40,12 @@ class JobStore(Protocol):
 
     Promises:
 
-    * ``claim`` is atomic: among any number of concurrent claimers, in any number
-      of processes, each pending job is claimed by at most one of them, oldest
-      ``created`` first, never before its ``run_after``.
+    * ``claim`` and ``claim_many`` are atomic: among any number of concurrent
+      claimers, in any number of processes, each pending job is claimed by at most
+      one of them, never before its ``run_after``, in claim order: higher
+      ``priority`` first, oldest ``created`` first within a priority.
+    * ``create`` keeps jobs unique: of the jobs sharing a ``unique_key``, at most one
+      is pending or running at a time, however many processes create them at once.
     * A claim lasts for its lease; ``renew`` extends it. Once a lease has expired,
       ``recover_expired`` returns the job to pending (or to failed when it has no
       retries left) and the old claim's writes fail with ``LeaseLostError``.
@@ -61,8 +64,13 @@ class JobStore(Protocol):
         """Release the store's resources (idempotent)."""
         ...
 
-    async def create(self, job: PendingJob[Any]) -> None:
-        """Add a new pending job; raises ``JobAlreadyExistsError`` if the id is taken."""
+    async def create(self, job: PendingJob[Any]) -> JobId:
+        """Add a new pending job and return its id.
+
+        When ``job.metadata.unique_key`` is set and a pending or running job holds
+        that key, nothing is added and that job's id is returned instead. Raises
+        ``JobAlreadyExistsError`` if the id is taken.
+        """
         ...
 
     async def get(self, job_id: JobId) -> Job | None:
@@ -85,10 +93,26 @@ class JobStore(Protocol):
         types: Collection[JobType] | None = None,
         accept: JobFilter | None = None,
     ) -> Claim | None:
-        """Move the oldest due pending job to running and return its claim, or ``None``.
+        """Move the first due pending job in claim order to running and return its claim, or ``None``.
 
         Only jobs of ``types`` (all when ``None``) for which ``accept`` returns true
         (all when ``None``) are considered.
+        """
+        ...
+
+    async def claim_many(
+        self,
+        worker_id: str,
+        lease: timedelta,
+        limit: int,
+        *,
+        types: Collection[JobType] | None = None,
+        accept: JobFilter | None = None,
+    ) -> list[Claim]:
+        """Claim up to ``limit`` due pending jobs at once, as ``claim`` would one by one.
+
+        Returns the claims in claim order; ``[]`` when none is claimable. A
+        ``limit`` below 1 raises ``ValueError``.
         """
         ...
 

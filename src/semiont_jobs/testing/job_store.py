@@ -18,6 +18,7 @@ from semiont_jobs.domain.results import HighlightDetectionResult
 from semiont_jobs.ports.errors import JobAlreadyExistsError, JobStateConflictError, LeaseLostError
 from semiont_jobs.ports.job_store import JobStore
 from semiont_jobs.testing.contract import Contract
+from semiont_jobs.testing.job_store_batches import ClaimBatchesContract
 from semiont_jobs.testing.jobs import BASE_TIME, pending
 
 LEASE = timedelta(seconds=30)
@@ -34,7 +35,7 @@ async def claim_all(store: JobStore, worker: str = "w") -> list[str]:
     return claimed
 
 
-class JobStoreContract(Contract):
+class JobStoreContract(ClaimBatchesContract, Contract):
     """Subclass it and override the ``adapter`` fixture to yield your opened, empty store
     (and close it afterwards); every test below then runs against it."""
 
@@ -81,6 +82,9 @@ class JobStoreContract(Contract):
         with pytest.raises(JobStateConflictError):
             await adapter.update(pending("job-missing"), expected_status="pending")
         assert await adapter.get(JobId("job-a")) == job
+
+    async def test_create_returns_the_new_jobs_id(self, adapter: JobStore) -> None:
+        assert await adapter.create(pending("job-a")) == "job-a"
 
     async def test_claim_is_fifo_by_creation_time_not_by_id(self, adapter: JobStore) -> None:
         for offset, job_id in enumerate(["job-z", "job-m", "job-a", "job-q"]):

@@ -54,6 +54,8 @@ def pending(
     retry_count: int = 0,
     resource: str = "res-1",
     run_after: datetime | None = None,
+    priority: int = 0,
+    unique_key: str | None = None,
 ) -> PendingJob[Any]:
     metadata = JobMetadata(
         id=JobId(job_id),
@@ -65,5 +67,7 @@ def pending(
         created=(created or BASE_TIME) + timedelta(seconds=offset_seconds),
         retry_count=retry_count,
         max_retries=max_retries,
+        priority=priority,
+        unique_key=unique_key,
     )
     return PendingJob(metadata=metadata, params=sample_params(job_type, resource), run_after=run_after)

@@ -6,7 +6,6 @@ import asyncio
 from typing import Any
 
 from semiont_jobs import (
-    AnnotationId,
     GenerationParams,
     ResourceId,
     ScriptedInferenceClient,
@@ -16,6 +15,7 @@ from semiont_jobs.application.handlers import GenerationHandler, semiont_worker
 from semiont_jobs.application.job_worker import JobWorker
 from semiont_jobs.domain import GenerationContext, SourceContext
 from semiont_jobs.domain.events import JsonMessage
+from semiont_jobs.domain.ids import AnnotationId
 from semiont_jobs.ports.event_bus import Event
 from tests.unit.workers.rig import BACKEND, FAST, Expect, Rig
 

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from semiont_jobs import (
-    InMemoryContentFetcher,
     InMemoryEventBus,
     InMemoryJobStore,
     Job,
@@ -23,6 +22,7 @@ from semiont_jobs import (
     UserId,
     WorkerSettings,
 )
+from semiont_jobs.adapters.memory import InMemoryContentFetcher
 from semiont_jobs.application.detection import DetectionSettings
 from semiont_jobs.application.handlers import (
     AnnotationPublisher,

@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from semiont_jobs import AnnotationId, GenerationParams, ResourceId
+from semiont_jobs import GenerationParams, ResourceId
 from semiont_jobs.application.handlers import language_name, strip_code_fences
 from semiont_jobs.application.handlers.generation import generation_entity_types, resource_title
 from semiont_jobs.application.handlers.generation_prompt import is_english, language_instruction
+from semiont_jobs.domain.ids import AnnotationId
 
 
 def params(annotation: dict[str, Any], **fields: Any) -> GenerationParams:

@@ -8,12 +8,12 @@ from semiont_jobs import (
     CompleteJob,
     DetectionParams,
     DetectionResult,
-    EventBusError,
     FailedJob,
     ScriptedInferenceClient,
 )
 from semiont_jobs.application.handlers import ReferenceAnnotationHandler
 from semiont_jobs.domain.events import EventMessage
+from semiont_jobs.ports.errors import EventBusError
 from tests.unit.workers.rig import (
     FAST,
     TEXT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import secrets
 from collections.abc import Collection
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from semiont_jobs.ports.clock import Clock, utc_now
 from semiont_jobs.ports.errors import JobAlreadyExistsError, JobStateConflictError, LeaseLostError
 from semiont_jobs.ports.job_store import Claim, JobFilter
 
-_QueueKey = tuple[datetime, int, JobId]
+_QueueKey = tuple[int, datetime, int, JobId]
 
 
 class InMemoryJobStore:
@@ -34,6 +35,7 @@ class InMemoryJobStore:
         self._next_seq = 0
         self._pending: dict[JobType, list[_QueueKey]] = {}
         self._claims: dict[JobId, Claim] = {}
+        self._unique: dict[str, JobId] = {}
         self._counts: dict[JobStatus, int] = dict.fromkeys(
             ("pending", "running", "complete", "failed", "cancelled"), 0
         )
@@ -48,7 +50,7 @@ class InMemoryJobStore:
     # -- internal bookkeeping -------------------------------------------------
 
     def _key(self, job: Job) -> _QueueKey:
-        return (job.metadata.created, self._seq[job.id], job.id)
+        return (-job.metadata.priority, job.metadata.created, self._seq[job.id], job.id)
 
     def _put(self, job: Job) -> None:
         old = self._jobs.get(job.id)
@@ -59,8 +61,12 @@ class InMemoryJobStore:
                 del queue[bisect.bisect_left(queue, self._key(old))]
             if isinstance(old, RunningJob) and not isinstance(job, RunningJob):
                 self._claims.pop(job.id, None)
+            if old.metadata.unique_key is not None and self._unique.get(old.metadata.unique_key) == job.id:
+                del self._unique[old.metadata.unique_key]
         self._jobs[job.id] = job
         self._counts[job.status] += 1
+        if job.metadata.unique_key is not None and isinstance(job, PendingJob | RunningJob):
+            self._unique[job.metadata.unique_key] = job.id
         if isinstance(job, PendingJob):
             bisect.insort(self._pending.setdefault(job.type, []), self._key(job))
             self._wakeups.wake()
@@ -77,13 +83,17 @@ class InMemoryJobStore:
 
     # -- the port ---------------------------------------------------------------
 
-    async def create(self, job: PendingJob[Any]) -> None:
+    async def create(self, job: PendingJob[Any]) -> JobId:
         validate_job_id(job.id)
         if job.id in self._jobs:
             raise JobAlreadyExistsError(job.id)
+        key = job.metadata.unique_key
+        if key is not None and (holder := self._unique.get(key)) is not None:
+            return holder
         self._seq[job.id] = self._next_seq
         self._next_seq += 1
         self._put(job)
+        return job.id
 
     async def get(self, job_id: JobId) -> Job | None:
         return self._jobs.get(validate_job_id(job_id))
@@ -102,20 +112,34 @@ class InMemoryJobStore:
         types: Collection[JobType] | None = None,
         accept: JobFilter | None = None,
     ) -> Claim | None:
+        claims = await self.claim_many(worker_id, lease, 1, types=types, accept=accept)
+        return claims[0] if claims else None
+
+    async def claim_many(
+        self,
+        worker_id: str,
+        lease: timedelta,
+        limit: int,
+        *,
+        types: Collection[JobType] | None = None,
+        accept: JobFilter | None = None,
+    ) -> list[Claim]:
+        if limit < 1:
+            raise ValueError(f"claim_many needs a limit of at least 1, got {limit!r}")
         now = self._clock()
-        best: PendingJob[Any] | None = None
-        for job_type in self._pending if types is None else types:
-            for key in self._pending.get(job_type, ()):
-                if best is not None and key >= self._key(best):
+        queues = [self._pending.get(t, []) for t in (self._pending if types is None else types)]
+        chosen: list[PendingJob[Any]] = []
+        for key in heapq.merge(*queues):
+            candidate = self._jobs[key[3]]
+            assert isinstance(candidate, PendingJob)
+            if candidate.is_due(now) and (accept is None or accept(candidate)):
+                chosen.append(candidate)
+                if len(chosen) == limit:
                     break
-                candidate = self._jobs[key[2]]
-                assert isinstance(candidate, PendingJob)
-                if candidate.is_due(now) and (accept is None or accept(candidate)):
-                    best = candidate
-                    break
-        if best is None:
-            return None
-        running = best.start(now)
+        return [self._start(job, worker_id, lease, now) for job in chosen]
+
+    def _start(self, job: PendingJob[Any], worker_id: str, lease: timedelta, now: datetime) -> Claim:
+        running = job.start(now)
         self._put(running)
         claim = Claim(job=running, worker_id=worker_id, token=secrets.token_hex(8), expires_at=now + lease)
         self._claims[running.id] = claim

@@ -17,6 +17,7 @@ from semiont_jobs.application.detection.chunk_task import ChunkTask, DetectionSt
 from semiont_jobs.application.detection.chunking import Chunk, estimate_tokens, split_text
 from semiont_jobs.application.detection.matches import AnchoredMatch
 from semiont_jobs.application.detection.reply_items import reply_items
+from semiont_jobs.application.model_call_telemetry import model_call_chunk
 from semiont_jobs.ports.errors import ContextLengthExceededError, InferenceError, InferenceTimeoutError
 from semiont_jobs.ports.inference_client import InferenceClient, InferenceResponse
 
@@ -79,7 +80,8 @@ class ChunkCaller(Generic[M]):
                 )
                 break
             try:
-                response = await self._ask(piece)
+                with model_call_chunk(chunk.number):
+                    response = await self._ask(piece)
             except ContextLengthExceededError:
                 halves = _split(piece, self.settings.overlap_tokens)
                 if halves is None:
