@@ -15,35 +15,37 @@ from semiont_jobs.ports.errors import LeaseLostError
 
 Connection = psycopg.AsyncConnection[TupleRow]
 
-_COLUMNS: Final = "id, status, type, user_id, created, run_after, finished_at, document"
+_COLUMNS: Final = "id, status, type, user_id, created, run_after, finished_at, document, priority, unique_key"
 
 INSERT: Final = f"""
 WITH inserted AS (
     INSERT INTO semiont_jobs ({_COLUMNS})
     VALUES (%(id)s, %(status)s, %(type)s, %(user_id)s, %(created)s, %(run_after)s, %(finished_at)s,
-            %(document)s)
-    ON CONFLICT (id) DO NOTHING
+            %(document)s, %(priority)s, %(unique_key)s)
+    ON CONFLICT DO NOTHING
     RETURNING type)
 SELECT count(*) FROM inserted, pg_notify(%(channel)s, inserted.type)"""
 
 INSERT_MANY: Final = f"""
 WITH inserted AS (
     INSERT INTO semiont_jobs ({_COLUMNS})
-    SELECT id, status, type, user_id, created, run_after, finished_at, document
+    SELECT {_COLUMNS}
     FROM unnest(%(id)s::text[], %(status)s::text[], %(type)s::text[], %(user_id)s::text[],
                 %(created)s::timestamptz[], %(run_after)s::timestamptz[], %(finished_at)s::timestamptz[],
-                %(document)s::jsonb[])
-        WITH ORDINALITY AS given(id, status, type, user_id, created, run_after, finished_at, document, n)
+                %(document)s::jsonb[], %(priority)s::integer[], %(unique_key)s::text[])
+        WITH ORDINALITY AS given({_COLUMNS}, n)
     ORDER BY n
     RETURNING type)
 SELECT n, pg_notify(%(channel)s, '') FROM (SELECT count(*) AS n FROM inserted) AS counted WHERE n > 0"""
 
 SELECT_DOCUMENT: Final = "SELECT document FROM semiont_jobs WHERE id = %s"
 SELECT_STATUS: Final = "SELECT status FROM semiont_jobs WHERE id = %s"
+SELECT_HOLDER: Final = """
+SELECT id FROM semiont_jobs WHERE unique_key = %(unique_key)s AND status IN ('pending', 'running')"""
 
 _REPLACE: Final = """
     UPDATE semiont_jobs SET status = %(status)s, run_after = %(run_after)s, finished_at = %(finished_at)s,
-        document = %(document)s,
+        document = %(document)s, priority = %(priority)s,
         lease_owner = CASE WHEN %(status)s = 'running' THEN lease_owner END,
         lease_token = CASE WHEN %(status)s = 'running' THEN lease_token END,
         lease_expires_at = CASE WHEN %(status)s = 'running' THEN lease_expires_at END"""
@@ -112,6 +114,8 @@ def row_of(job: Job) -> dict[str, Any]:
         "run_after": job.run_after if isinstance(job, PendingJob) else None,
         "finished_at": finished_at(job),
         "document": Jsonb(job_to_dict(job)),
+        "priority": job.metadata.priority,
+        "unique_key": job.metadata.unique_key,
     }
 
 

@@ -13,6 +13,7 @@ from semiont_jobs.adapters.postgres import job_claims
 from semiont_jobs.adapters.postgres import job_rows as q
 from semiont_jobs.adapters.postgres.connection import Target
 from semiont_jobs.adapters.postgres.job_errors import translate
+from semiont_jobs.adapters.postgres.job_inserts import insert_job, insert_jobs
 from semiont_jobs.adapters.postgres.lease_writes import Finish, LeaseWrite, Renew, write_lease_batch
 from semiont_jobs.adapters.postgres.listener import Listener
 from semiont_jobs.adapters.postgres.migrate import migrate
@@ -24,7 +25,6 @@ from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob
 from semiont_jobs.domain.queries import JobQuery, QueueStats
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
 from semiont_jobs.ports.errors import (
-    JobAlreadyExistsError,
     JobStateConflictError,
     JobStoreError,
     StoreUnavailableError,
@@ -124,32 +124,26 @@ class PostgresJobStore:
 
     # -- the port ---------------------------------------------------------------
 
-    async def create(self, job: PendingJob[Any]) -> None:
+    async def create(self, job: PendingJob[Any]) -> JobId:
         validate_job_id(job.id)
-        row = {**q.row_of(job), "channel": self._channel}
 
-        async def insert(conn: Connection, retrying: bool) -> None:
-            inserted = await q.count(conn, q.INSERT, row)
-            if not inserted and not (retrying and await q.stored_as(conn, job)):
-                raise JobAlreadyExistsError(job.id)
+        async def insert(conn: Connection, retrying: bool) -> JobId:
+            return await insert_job(conn, job, self._channel, retrying)
 
-        await self._attempt(insert)
-        self._wakeups.wake()
+        job_id = await self._attempt(insert)
+        if job_id == job.id:
+            self._wakeups.wake()
+        return job_id
 
     async def create_many(self, jobs: Collection[PendingJob[Any]]) -> None:
-        """Add several new pending jobs in one statement: all of them, or none when an id is taken."""
+        """Add several new pending jobs in one statement: all, or none when an id or unique key is taken."""
         if not jobs:
             return
         for job in jobs:
             validate_job_id(job.id)
-        rows = [q.row_of(job) for job in jobs]
-        columns = {key: [row[key] for row in rows] for key in rows[0]}
-        first = next(iter(jobs))
 
         async def insert(conn: Connection, retrying: bool) -> None:
-            if retrying and await q.stored_as(conn, first):
-                return
-            await conn.execute(q.INSERT_MANY, {**columns, "channel": self._channel})
+            await insert_jobs(conn, jobs, self._channel, retrying)
 
         await self._attempt(insert)
         self._wakeups.wake()
@@ -198,8 +192,10 @@ class PostgresJobStore:
         accept: JobFilter | None = None,
     ) -> list[Claim]:
         """Claim up to ``limit`` due jobs, in claim order: one statement (one transaction with ``accept``)."""
+        if limit < 1:
+            raise ValueError(f"claim_many needs a limit of at least 1, got {limit!r}")
         type_list = None if types is None else list(types)
-        if type_list == [] or limit < 1:
+        if type_list == []:
             return []
         params = job_claims.claim_params(worker_id, lease, limit, type_list)
 
