@@ -5,7 +5,7 @@ the parent writes ``stop`` (the parent knows when the last job is complete).
 Kinds: ``ours`` (JobWorker with a no-op handler over PostgresJobStore), ``bare``
 (one psycopg connection per slot looping over our own claim and finish SQL, one
 job at a time), ``pgqueuer-asyncpg`` and ``pgqueuer-psycopg`` (a QueueManager
-with pgqueuer's default batch settings, its entrypoint capped at the slots).
+with pgqueuer's default batch settings and no cap on concurrent jobs).
 """
 
 from __future__ import annotations
