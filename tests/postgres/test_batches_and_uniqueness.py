@@ -14,7 +14,9 @@ from psycopg.types.json import Jsonb
 from semiont_jobs.adapters.postgres import PostgresJobStore, migrate
 from semiont_jobs.adapters.postgres.migrate import MIGRATIONS_TABLE, migrations
 from semiont_jobs.codec import job_to_dict
+from semiont_jobs.domain.jobs import RunningJob
 from semiont_jobs.ports.errors import LeaseLostError
+from semiont_jobs.ports.job_store import Claim
 from semiont_jobs.testing.jobs import pending
 
 LEASE = timedelta(seconds=30)
@@ -34,7 +36,7 @@ async def test_a_claim_keeps_the_jobs_traceparent(postgres_job_store: PostgresJo
     assert first is not None and first.job.traceparent is None
     assert [claim.job.traceparent for claim in batch] == [TRACEPARENT, TRACEPARENT]
     stored = await postgres_job_store.get(batch[0].job_id)
-    assert stored is not None and stored.traceparent == TRACEPARENT
+    assert isinstance(stored, RunningJob) and stored.traceparent == TRACEPARENT
 
 
 async def test_unique_creates_racing_over_two_pools_make_one_job_per_key(
@@ -90,7 +92,7 @@ async def test_finishes_and_renewals_arriving_together_each_hold_to_their_own_cl
     )
     assert results[:8] == [None] * 8
     for claim, renewed in zip(renewing, results[8:12], strict=True):
-        assert not isinstance(renewed, BaseException)
+        assert isinstance(renewed, Claim)
         assert renewed.token == claim.token and renewed.expires_at > claim.expires_at
     assert isinstance(results[12], LeaseLostError)
     assert isinstance(results[13], LeaseLostError)
@@ -111,7 +113,7 @@ async def test_migration_3_upgrades_a_schema_holding_jobs(pg_dsn: str, pg_schema
             ).format(sql.Identifier(MIGRATIONS_TABLE))
         )
         for migration in old:
-            await conn.execute(sql.SQL(migration.sql))  # type: ignore[arg-type]
+            await conn.execute(sql.SQL(migration.sql))
             await conn.execute(
                 sql.SQL("INSERT INTO {} VALUES (%s, %s)").format(sql.Identifier(MIGRATIONS_TABLE)),
                 (migration.version, migration.name),
