@@ -1,10 +1,18 @@
-"""Job store throughput and pickup latency, against a bare loop of the same file operations.
+"""The filesystem job store, fsync on, against bare loops of its own file operations done one job at a time.
 
-Run: ``.venv/bin/python bench/job_stores.py [--runs 3] [--jobs 1000]``. Prints medians over runs.
-The bare loop writes a job-sized temporary file, fsyncs it and renames it into place: one
-physical job write. A lifecycle (enqueue, claim, complete) needs three such writes, plus
-a folder fsync at enqueue and two moves between status folders; ``lifecycle floor`` times
-exactly those file operations in a bare loop: the most any store can reach, fsync on.
+Run: ``.venv/bin/python bench/job_stores.py [--runs 3] [--jobs 1000] [--big 50000]``. Prints medians over
+runs, and each rate's ratio to its baseline measured in the same run (median of per-run ratios).
+
+* drain: ``--jobs`` no-op jobs enqueued beforehand (fsync off, then one ``sync``: the fill is not
+  measured), then claimed and completed by K concurrent slots, each a task calling the store directly
+  (``claim``, then ``finish``);
+  concurrent slots' transitions meet in the store's group commit. Baseline: ``bare drain``, one job at a
+  time, exactly the file operations the store does per job with fsync on (per transition: write a temporary
+  file, fdatasync it, rename it over the job file, rename that into its new folder, fsync both folders).
+* enqueue: ``create`` from 1 task, or from 16 concurrent tasks. Baseline: ``bare write``, a durable write
+  one job at a time (temporary file, fdatasync, rename into ``pending/``, fsync the folder).
+* N=``--big`` drain at K=4 against N=``--jobs`` at K=4; and K=4 against the reference's 582 jobs/s (0.2.46
+  on this machine, drain only at N=1,000, K=4, no fsync: issue 16's table).
 """
 
 from __future__ import annotations
@@ -13,7 +21,6 @@ import argparse
 import asyncio
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -21,21 +28,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from semiont_jobs import (
-    FilesystemJobStore,
-    HighlightDetectionParams,
-    InMemoryJobStore,
-    JobId,
-    JobStore,
-    PendingJob,
-    ResourceId,
-    UserId,
-    job_to_json,
-)
+from semiont_jobs import FilesystemJobStore, HighlightDetectionParams, JobId, PendingJob, ResourceId, UserId
+from semiont_jobs.codec import job_to_json
 from semiont_jobs.domain import JobMetadata
 
-LEASE = timedelta(seconds=60)
-StoreFactory = Callable[[Path], JobStore]
+LEASE = timedelta(seconds=600)
+REFERENCE_DRAIN_K4 = 582.0
+SLOTS = (1, 4, 16)
 
 
 def job(n: int, tag: str = "") -> PendingJob[Any]:
@@ -51,206 +50,167 @@ def job(n: int, tag: str = "") -> PendingJob[Any]:
     return PendingJob(metadata=metadata, params=HighlightDetectionParams(resource_id=ResourceId("res-1")))
 
 
-def bare_loop(folder: Path, n: int) -> float:
-    """Writes per second of: write temp file, fsync, rename into place."""
-    data = job_to_json(job(0).start(datetime.now(UTC)))
-    started = time.perf_counter()
-    for i in range(n):
-        temp = folder / f".{i}.tmp"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        os.write(fd, data)
-        os.fsync(fd)
-        os.close(fd)
-        os.rename(temp, folder / f"{i}.json")
-    return n / (time.perf_counter() - started)
+# -- bare loops -------------------------------------------------------------------------------
 
 
-def write_file(path: Path, data: bytes) -> None:
+def _sync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    os.fsync(fd)
+    os.close(fd)
+
+
+def _write(path: Path, data: bytes) -> None:
     temp = path.with_name(f".{path.name}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     os.write(fd, data)
-    os.fsync(fd)
+    os.fdatasync(fd)
     os.close(fd)
     os.rename(temp, path)
 
 
-def lifecycle_floor(root: Path, n: int) -> float:
-    """Lifecycles per second of a store's file operations alone: 3 writes, 1 folder fsync, 2 moves."""
-    pending, running, complete = (root / status for status in ("pending", "running", "complete"))
-    for folder in (pending, running, complete):
-        folder.mkdir(parents=True)
-    data = job_to_json(job(0).start(datetime.now(UTC)))
+def bare_write(root: Path, n: int) -> float:
+    """Durable writes per second, one at a time: temp file, fdatasync, rename, fsync the folder."""
+    folder = root / "pending"
+    folder.mkdir(parents=True)
+    data = job_to_json(job(0))
     started = time.perf_counter()
     for i in range(n):
-        name = f"job-{i:07d}.json"
-        write_file(pending / name, data)
-        fd = os.open(pending, os.O_RDONLY | os.O_DIRECTORY)
-        os.fsync(fd)
-        os.close(fd)
-        write_file(pending / name, data)
-        os.rename(pending / name, running / name)
-        write_file(running / name, data)
-        os.rename(running / name, complete / name)
+        _write(folder / f"job-{i:07d}.json", data)
+        _sync_dir(folder)
     return n / (time.perf_counter() - started)
 
 
-async def timed(n: int, work: Callable[[], Awaitable[None]]) -> float:
+def bare_drain(root: Path, n: int) -> float:
+    """Jobs per second through the store's file operations for a claim and a completion, one at a time."""
+    folders = {status: root / status for status in ("pending", "running", "complete")}
+    for folder in folders.values():
+        folder.mkdir(parents=True)
+    data = job_to_json(job(0).start(datetime.now(UTC)))
+    for i in range(n):
+        (folders["pending"] / f"job-{i:07d}.json").write_bytes(data)
+    os.sync()
+    started = time.perf_counter()
+    for i in range(n):
+        name = f"job-{i:07d}.json"
+        for source, target in (("pending", "running"), ("running", "complete")):
+            _write(folders[source] / name, data)
+            os.rename(folders[source] / name, folders[target] / name)
+            _sync_dir(folders[source])
+            _sync_dir(folders[target])
+    return n / (time.perf_counter() - started)
+
+
+# -- the store --------------------------------------------------------------------------------
+
+
+async def timed(n: int, work: Callable[[], Awaitable[object]]) -> float:
     started = time.perf_counter()
     await work()
     return n / (time.perf_counter() - started)
 
 
-async def enqueue_rate(store: JobStore, n: int) -> float:
-    async def work() -> None:
-        for i in range(n):
-            await store.create(job(i, "e"))
+async def fill(data_dir: Path, n: int) -> None:
+    store = FilesystemJobStore(data_dir, fsync=False, watch=False)
+    await asyncio.gather(*(fill_part(store, n, part) for part in range(16)))
+    await store.close()
+    os.sync()  # the fill's writes are not the drain's to flush
 
-    return await timed(n, work)
+
+async def fill_part(store: FilesystemJobStore, n: int, part: int) -> None:
+    for i in range(part, n, 16):
+        await store.create(job(i))
 
 
-async def lifecycle_rate(store: JobStore, n: int, workers: int) -> float:
-    async def worker(w: int) -> None:
-        for i in range(n // workers):
-            await store.create(job(i, f"l{workers}w{w}-"))
-            claim = await store.claim(f"w{w}", LEASE)
-            assert claim is not None
+async def drain(data_dir: Path, n: int, slots: int) -> float:
+    await fill(data_dir, n)
+    store = FilesystemJobStore(data_dir, fsync=True)
+    await store.open()
+    done = 0
+
+    async def slot(name: str) -> None:
+        nonlocal done
+        while (claim := await store.claim(name, LEASE)) is not None:
             await store.finish(claim, claim.job.complete(None, datetime.now(UTC)))
+            done += 1
 
-    async def work() -> None:
-        await asyncio.gather(*(worker(w) for w in range(workers)))
-
-    return await timed(n // workers * workers, work)
-
-
-async def pickup_in_process(store: JobStore, samples: int) -> list[float]:
-    latencies: list[float] = []
-    created: dict[str, float] = {}
-
-    async def claimer() -> None:
-        while len(latencies) < samples:
-            claim = await store.claim("picker", LEASE)
-            if claim is None:
-                await store.wait_for_work(1.0)
-                continue
-            latencies.append(time.perf_counter() - created[claim.job_id])
-
-    task = asyncio.create_task(claimer())
-    for i in range(samples):
-        await asyncio.sleep(0.02)
-        new = job(i, "p")
-        created[new.id] = time.perf_counter()
-        await store.create(new)
-    await asyncio.wait_for(task, 30)
-    return latencies
-
-
-CLAIMER = """
-import asyncio, sys, time
-from datetime import timedelta
-from semiont_jobs import FilesystemJobStore
-async def main(n):
-    store = FilesystemJobStore(sys.argv[1])
-    await store.open()
-    print("ready", flush=True)
-    got = 0
-    while got < n:
-        claim = await store.claim("picker", timedelta(seconds=60))
-        if claim is None:
-            await store.wait_for_work(5.0)
-            continue
-        print(claim.job_id, time.time(), flush=True)
-        got += 1
+    rate = await timed(n, lambda: asyncio.gather(*(slot(f"slot-{k}") for k in range(slots))))
+    assert done == n, (done, n)
+    assert (await store.stats()).complete == n
     await store.close()
-asyncio.run(main(int(sys.argv[2])))
-"""
+    return rate
 
 
-async def pickup_cross_process(data_dir: Path, samples: int) -> list[float]:
-    store = FilesystemJobStore(data_dir)
+async def enqueue(data_dir: Path, n: int, tasks: int) -> float:
+    store = FilesystemJobStore(data_dir, fsync=True)
     await store.open()
-    child = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", CLAIMER, str(data_dir), str(samples), stdout=asyncio.subprocess.PIPE
-    )
-    assert child.stdout is not None
-    assert (await child.stdout.readline()).decode().strip() == "ready"
-    await asyncio.sleep(0.3)
-    created: dict[str, float] = {}
-    for i in range(samples):
-        await asyncio.sleep(0.03)
-        new = job(i, "x")
-        created[new.id] = time.time()
-        await store.create(new)
-    out, _ = await asyncio.wait_for(child.communicate(), 60)
+
+    async def task(part: int) -> None:
+        for i in range(part, n, tasks):
+            await store.create(job(i))
+
+    rate = await timed(n, lambda: asyncio.gather(*(task(part) for part in range(tasks))))
+    assert (await store.stats()).pending == n
     await store.close()
-    return [
-        float(at) - created[job_id] for job_id, at in (line.split() for line in out.decode().splitlines())
-    ]
+    return rate
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
-
-
-async def one_run(root: Path, name: str, factory: StoreFactory, n: int, samples: int) -> dict[str, float]:
+async def one_run(root: Path, n: int, big: int) -> dict[str, float]:
     result: dict[str, float] = {}
-    for key, workers in (("enqueue", 0), ("lifecycle x1", 1), ("lifecycle x4", 4)):
-        store = factory(root / f"{name}-{workers}")
-        await store.open()
-        result[key] = await (lifecycle_rate(store, n, workers) if workers else enqueue_rate(store, n))
-        await store.close()
-    store = factory(root / f"{name}-pickup")
-    await store.open()
-    latencies = await pickup_in_process(store, samples)
-    await store.close()
-    result["pickup p50 ms"], result["pickup p95 ms"] = pct(latencies, 0.5), pct(latencies, 0.95)
-    if name == "filesystem":
-        cross = await pickup_cross_process(root / "cross", samples)
-        result["xproc p50 ms"], result["xproc p95 ms"] = pct(cross, 0.5), pct(cross, 0.95)
+    result["bare drain"] = bare_drain(root / "bare-drain-1", n)
+    result["bare write"] = bare_write(root / "bare-write-1", n)
+    for slots in SLOTS:
+        result[f"drain N={n:,} K={slots}"] = await drain(root / f"drain-{slots}", n, slots)
+    result["enqueue, 1 task"] = await enqueue(root / "enqueue-1", n, 1)
+    result["enqueue, 16 tasks"] = await enqueue(root / "enqueue-16", n, 16)
+    if big:
+        result[f"drain N={big:,} K=4"] = await drain(root / "drain-big", big, 4)
+    result["bare drain"] = (result["bare drain"] + bare_drain(root / "bare-drain-2", n)) / 2
+    result["bare write"] = (result["bare write"] + bare_write(root / "bare-write-2", n)) / 2
     return result
+
+
+def targets(n: int, big: int) -> list[tuple[str, str, float]]:
+    """(metric, what it is compared with, the ratio it must reach)."""
+    rows = [
+        (f"drain N={n:,} K=1", "bare drain", 0.8),
+        (f"drain N={n:,} K=4", "bare drain", 2.0),
+        (f"drain N={n:,} K=16", "bare drain", 2.0),
+        (f"drain N={n:,} K=4", "reference", 3.0),
+        ("enqueue, 1 task", "bare write", 0.8),
+        ("enqueue, 16 tasks", "bare write", 2.0),
+    ]
+    if big:
+        rows.append((f"drain N={big:,} K=4", f"drain N={n:,} K=4", 0.8))
+    return rows
+
+
+def ratio(run: dict[str, float], metric: str, baseline: str) -> float:
+    return run[metric] / (REFERENCE_DRAIN_K4 if baseline == "reference" else run[baseline])
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=1000)
-    parser.add_argument("--samples", type=int, default=60)
+    parser.add_argument("--big", type=int, default=50_000, help="jobs of the large drain (0: skip it)")
     args = parser.parse_args()
-    stores: dict[str, StoreFactory] = {
-        "memory": lambda _path: InMemoryJobStore(),
-        "filesystem": lambda path: FilesystemJobStore(path, fsync=True),
-    }
-    bare: list[float] = []
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name in stores}
-    for _ in range(args.runs):
-        with tempfile.TemporaryDirectory(dir=Path.cwd()) as scratch:
-            root = Path(scratch)
-            (root / "bare").mkdir()
-            for name, factory in stores.items():
-                n = args.jobs * 20 if name == "memory" else args.jobs
-                before = bare_loop(root / "bare", args.jobs)
-                result = await one_run(root, name, factory, n, args.samples)
-                run_bare = (before + bare_loop(root / "bare", args.jobs)) / 2
-                bare.append(run_bare)
-                if name == "filesystem":
-                    result["lifecycle floor"] = lifecycle_floor(root / "floor", args.jobs)
-                for metric in list(result):
-                    if "ms" not in metric:
-                        result[f"{metric} ratio"] = result[metric] / run_bare
-                runs[name].append(result)
-    print(f"bare loop (write temp, fsync, rename): {statistics.median(bare):,.0f} writes/s")
-    print(f"medians of {args.runs} runs; 'vs bare' is the median of per-run ratios to the bare loop")
-    print(f"timed around each store's run\n\n{'store':<11} {'metric':<14} {'median':>11} {'vs bare':>8}")
-    for name, results in runs.items():
-        for metric in results[0]:
-            if metric.endswith("ratio"):
-                continue
-            value = statistics.median(r[metric] for r in results)
-            if "ms" in metric:
-                print(f"{name:<11} {metric:<14} {value:>9,.1f}ms")
-            else:
-                ratio = statistics.median(r[f"{metric} ratio"] for r in results)
-                print(f"{name:<11} {metric:<14} {value:>9,.0f}/s {ratio:>8.0%}")
+    runs: list[dict[str, float]] = []
+    for number in range(args.runs):
+        with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-") as scratch:
+            runs.append(await one_run(Path(scratch), args.jobs, args.big))
+        print(f"run {number + 1}: " + ", ".join(f"{k} {v:,.0f}/s" for k, v in runs[-1].items()), flush=True)
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\nmedians of {args.runs} runs, fsync on, load average now {load}; jobs/s\n")
+    print(f"| {'measurement':<22} | {'median':>9} |")
+    print(f"|{'-' * 24}|{'-' * 11}:|")
+    for metric in runs[0]:
+        print(f"| {metric:<22} | {statistics.median(r[metric] for r in runs):>9,.0f} |")
+    print(f"\n| {'target':<48} | {'ratio':>6} | {'needed':>6} | met |")
+    print(f"|{'-' * 50}|{'-' * 7}:|{'-' * 7}:|-----|")
+    for metric, baseline, needed in targets(args.jobs, args.big):
+        value = statistics.median(ratio(r, metric, baseline) for r in runs)
+        label = f"{metric} / {baseline}"
+        print(f"| {label:<48} | {value:>5.2f}x | {needed:>5.1f}x | {'yes' if value >= needed else 'NO':<3} |")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,10 +22,10 @@ from semiont_jobs import (
     job_from_json,
     job_to_json,
 )
-from semiont_jobs.adapters.filesystem.jobs.job_files import JobFiles
 from semiont_jobs.domain import JobQuery
 from semiont_jobs.ports import LeaseLostError
 from semiont_jobs.testing.jobs import pending
+from tests.support.job_file_reads import count_reads
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reference_jobs"
 LEASE = timedelta(seconds=30)
@@ -226,14 +225,7 @@ async def test_claim_reads_only_the_chosen_file(tmp_path: Path, monkeypatch: pyt
     for n in range(200):
         await writer.create(pending(f"job-{n:03d}", offset_seconds=n))
     await worker.open()
-    reads: list[str] = []
-    original = JobFiles.read
-
-    def counting(self: JobFiles, status: Any, job_id: JobId, *, locked: bool = True) -> Any:
-        reads.append(job_id)
-        return original(self, status, job_id, locked=locked)
-
-    monkeypatch.setattr(JobFiles, "read", counting)
+    reads = count_reads(monkeypatch)
     for n in range(10):
         claim = await worker.claim("w", LEASE)
         assert claim is not None and claim.job_id == f"job-{n:03d}"
@@ -248,14 +240,7 @@ async def test_concurrent_claimers_in_one_process_each_take_their_own_job(
 ) -> None:
     for n in range(4):
         await store.create(pending(f"job-{n}", offset_seconds=n))
-    reads: list[str] = []
-    original = JobFiles.read
-
-    def counting(self: JobFiles, status: Any, job_id: JobId, *, locked: bool = True) -> Any:
-        reads.append(job_id)
-        return original(self, status, job_id, locked=locked)
-
-    monkeypatch.setattr(JobFiles, "read", counting)
+    reads = count_reads(monkeypatch)
     claims = await asyncio.gather(*(store.claim(f"w{n}", LEASE) for n in range(4)))
     assert sorted(claim.job_id for claim in claims if claim is not None) == [f"job-{n}" for n in range(4)]
     assert sorted(reads) == [f"job-{n}" for n in range(4)]
@@ -266,14 +251,7 @@ async def test_stats_and_get_do_not_read_other_jobs(
 ) -> None:
     for n in range(20):
         await store.create(pending(f"job-{n}"))
-    original = JobFiles.read
-    reads: list[str] = []
-
-    def counting(self: JobFiles, status: Any, job_id: JobId, *, locked: bool = True) -> Any:
-        reads.append(job_id)
-        return original(self, status, job_id, locked=locked)
-
-    monkeypatch.setattr(JobFiles, "read", counting)
+    reads = count_reads(monkeypatch)
     assert (await store.stats()).pending == 20
     assert reads == []
     assert await store.get(JobId("job-7")) == pending("job-7")

@@ -45,7 +45,7 @@ def read_shared(path: str, limit: int) -> tuple[bytes, os.stat_result] | None:
     a folder, a FIFO, ...), may not be read, or is longer than ``limit`` bytes.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = _open(path)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -70,6 +70,23 @@ def read_shared(path: str, limit: int) -> tuple[bytes, os.stat_result] | None:
         return b"".join(chunks), info
     finally:
         os.close(fd)
+
+
+_FLAGS: Final = os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+_NOATIME: Final = getattr(os, "O_NOATIME", 0)
+
+
+def _open(path: str) -> int:
+    """Open for reading without updating the access time where allowed (our own files).
+
+    A read that updates the access time dirties the inode, which the next sync then writes too.
+    """
+    if _NOATIME:
+        try:
+            return os.open(path, _FLAGS | _NOATIME)
+        except PermissionError:
+            pass
+    return os.open(path, _FLAGS)
 
 
 def changed_at(info: os.stat_result) -> datetime:

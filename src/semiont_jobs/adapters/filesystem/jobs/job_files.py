@@ -26,7 +26,8 @@ from typing import Any, Final
 
 import attrs
 
-from semiont_jobs.adapters.helpers.durable_files import fsync_dir, is_temp_name, write_atomic
+from semiont_jobs.adapters.filesystem.jobs.group_commit import Writes
+from semiont_jobs.adapters.helpers.durable_files import is_temp_name
 from semiont_jobs.adapters.helpers.shared_files import UnreadableFileError, age, changed_at, read_shared
 from semiont_jobs.codec import (
     format_time,
@@ -117,9 +118,8 @@ class JobFiles:
     so a file that a writer without atomic writes is still writing is left alone.
     """
 
-    def __init__(self, root: Path, *, fsync: bool, settle: float) -> None:
+    def __init__(self, root: Path, *, settle: float) -> None:
         self.root = root
-        self.fsync = fsync
         self.settle = settle
         self.quarantine_dir = root / QUARANTINE
         self.locks_dir = root / LOCKS
@@ -193,7 +193,7 @@ class JobFiles:
             if found.job.status != found.folder:
                 log.warning("job %s found in %s/ with status %s; moving it", job_id, status, found.job.status)
                 try:
-                    self._move(self.path(status, job_id), self.path(found.job.status, job_id))
+                    self.move(self.path(status, job_id), self.path(found.job.status, job_id))
                 except FileNotFoundError:  # a writer without our locks (the reference) moved it first
                     return self.locate(job_id)
                 found = attrs.evolve(found, folder=found.job.status)
@@ -201,7 +201,7 @@ class JobFiles:
             return found
         return None
 
-    def _move(self, source: str, target: str) -> None:
+    def move(self, source: str, target: str) -> None:
         """Rename ``source`` over ``target``; a folder in the way is quarantined first."""
         try:
             os.replace(source, target)
@@ -226,20 +226,14 @@ class JobFiles:
 
     # -- writing ----------------------------------------------------------------
 
-    def create(self, job: Job) -> int:
-        """Write a new job file durably; return its inode."""
-        inode = write_atomic(self.path(job.status, job.id), job_to_json(job), fsync=self.fsync)
-        if self.fsync:
-            fsync_dir(self._dirs[job.status])
-        return inode
+    def create(self, job: Job, writes: Writes) -> int:
+        """Stage a new job file; return its inode."""
+        return writes.put(self.path(job.status, job.id), job_to_json(job))
 
-    def store(self, current: StoredJob, job: Job, lease: Lease | None = None) -> int:
-        """Replace ``current`` by ``job`` (moving it to its status's folder); return the inode."""
-        source = self.path(current.folder, job.id)
-        inode = write_atomic(source, encode(job, lease), fsync=self.fsync)
-        if job.status != current.folder:
-            self._move(source, self.path(job.status, job.id))
-        return inode
+    def store(self, current: StoredJob, job: Job, writes: Writes, lease: Lease | None = None) -> int:
+        """Stage ``job`` over ``current`` (then moved to its status's folder); return the new inode."""
+        target = self.path(job.status, job.id) if job.status != current.folder else None
+        return writes.put(self.path(current.folder, job.id), encode(job, lease), move_to=target)
 
     def remove(self, current: StoredJob) -> None:
         with contextlib.suppress(FileNotFoundError):

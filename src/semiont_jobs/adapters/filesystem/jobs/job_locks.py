@@ -8,7 +8,7 @@ import os
 import stat
 import threading
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,6 +18,8 @@ LOCK_STRIPES = 64
 
 class JobLocks:
     """``hold(job_id)`` excludes every other holder of the same job's lock, in any process.
+
+    ``hold_all(keys)`` holds several at once (a lock key is a job id, or any other name).
 
     A fixed set of lock files (``<dir>/NN.lock``) is opened once; each job maps
     to one of them. A thread lock guards each file within this process, since
@@ -72,11 +74,26 @@ class JobLocks:
 
     @contextmanager
     def hold(self, job_id: str) -> Iterator[None]:
-        stripe = zlib.crc32(job_id.encode()) % LOCK_STRIPES
-        with self._threads[stripe]:
-            fd = self._fds[stripe]
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+        with self.hold_all((job_id,)):
+            yield
+
+    @contextmanager
+    def hold_all(self, keys: Iterable[str]) -> Iterator[None]:
+        """Hold the locks of every key at once, taken in stripe order so that no two holders deadlock."""
+        stripes = sorted({zlib.crc32(key.encode()) % LOCK_STRIPES for key in keys})
+        fds = self._fds
+        held: list[int] = []
+        try:
+            for stripe in stripes:
+                self._threads[stripe].acquire()
+                try:
+                    fcntl.flock(fds[stripe], fcntl.LOCK_EX)
+                except BaseException:
+                    self._threads[stripe].release()
+                    raise
+                held.append(stripe)
+            yield
+        finally:
+            for stripe in reversed(held):
+                fcntl.flock(fds[stripe], fcntl.LOCK_UN)
+                self._threads[stripe].release()

@@ -1,8 +1,9 @@
-"""This process's picture of the pending folder: which jobs wait, oldest first, per type."""
+"""This process's picture of the pending folder: which jobs wait, in claim order, per type."""
 
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from typing import Any
@@ -11,11 +12,12 @@ from semiont_jobs.domain.ids import JobId
 from semiont_jobs.domain.jobs import PendingJob
 from semiont_jobs.domain.vocabulary import JobType
 
-_Key = tuple[datetime, JobId]
+_Key = tuple[int, datetime, JobId]
 
 
 def _key(job: PendingJob[Any]) -> _Key:
-    return (job.metadata.created, job.id)
+    """Claim order: higher priority first, then oldest first."""
+    return (-job.metadata.priority, job.metadata.created, job.id)
 
 
 class PendingIndex:
@@ -55,23 +57,23 @@ class PendingIndex:
         for job_id in job_ids:
             self.remove(job_id)
 
-    def best(
+    def best_many(
         self,
         now: datetime,
         types: Collection[JobType] | None,
         accept: Callable[[PendingJob[Any]], bool] | None,
-        skip: Collection[JobId] = (),
-    ) -> PendingJob[Any] | None:
-        """The oldest due job of ``types`` that ``accept`` takes, not in ``skip``."""
-        best: PendingJob[Any] | None = None
-        for job_type in list(self._queues) if types is None else types:
-            for key in self._queues.get(job_type, ()):
-                if best is not None and key >= _key(best):
-                    break
-                if key[1] in skip:
-                    continue
-                candidate = self._entries[key[1]][0]
-                if candidate.is_due(now) and (accept is None or accept(candidate)):
-                    best = candidate
-                    break
-        return best
+        skip: Collection[JobId],
+        limit: int,
+    ) -> list[PendingJob[Any]]:
+        """Up to ``limit`` due jobs of ``types`` that ``accept`` takes, not in ``skip``, in claim order."""
+        queues = [self._queues[t] for t in (self._queues if types is None else types) if t in self._queues]
+        chosen: list[PendingJob[Any]] = []
+        for key in heapq.merge(*queues) if len(queues) > 1 else iter(queues[0] if queues else ()):
+            if len(chosen) >= limit:
+                break
+            if key[-1] in skip:
+                continue
+            candidate = self._entries[key[-1]][0]
+            if candidate.is_due(now) and (accept is None or accept(candidate)):
+                chosen.append(candidate)
+        return chosen

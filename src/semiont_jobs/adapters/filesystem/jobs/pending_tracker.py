@@ -19,6 +19,9 @@ from semiont_jobs.domain.vocabulary import JobStatus
 
 T = TypeVar("T")
 
+INLINE_LOOKUPS = 64
+"""Up to this many changed names are looked up on the event loop (an ``lstat`` each, microseconds)."""
+
 
 class RunBlocking(Protocol):
     """Runs blocking file work off the event loop (the store's, which translates its errors)."""
@@ -98,44 +101,50 @@ class PendingTracker:
     # -- reading the folder again -------------------------------------------------------
 
     async def refresh(self, run: RunBlocking) -> None:
-        """Read what changed since the last refresh (everything, when a rescan is due)."""
+        """Read what changed since the last refresh (everything, when a rescan is due).
+
+        A few suspects are looked up (``lstat``) on the event loop, so that a claim
+        after this process's own changes needs no thread; new files are read in one.
+        """
         full = self._rescan_due or time.monotonic() - self._last_rescan >= self._rescan_interval
         if full:
             self._rescan_due = False
             self._last_rescan = time.monotonic()
-            only = None
+            present = await run(lambda: dict(self._files.names("pending")))
+            gone = self.index.ids() - set(present)
         elif self._suspects:
             only = {job_id for name in self._suspects if (job_id := job_id_of(name)) is not None}
             self._suspects = set()
+            present = self._present(only) if len(only) <= INLINE_LOOKUPS else await run(self._present, only)
+            gone = only - set(present)
         else:
             return
-        known = {job_id: self.index.inode(job_id) or 0 for job_id in self.index.ids()}
-        gone, fresh = await run(self._scan, known, only)
+        changed = [job_id for job_id, inode in present.items() if self.index.inode(job_id) != inode]
         self.index.remove_all(gone)
-        for stored in fresh:
-            if isinstance(stored.job, PendingJob):
-                self.index.put(stored.job, stored.inode)
+        if changed:
+            fresh, vanished = await run(self._load, changed)
+            self.index.remove_all(vanished)
+            for stored in fresh:
+                if isinstance(stored.job, PendingJob):
+                    self.index.put(stored.job, stored.inode)
 
-    def _scan(self, known: dict[JobId, int], only: set[JobId] | None) -> tuple[set[JobId], list[StoredJob]]:
-        if only is None:
-            present = dict(self._files.names("pending"))
-            gone = set(known) - set(present)
-        else:
-            present = {}
-            for job_id in only:
-                with contextlib.suppress(FileNotFoundError):
-                    present[job_id] = os.lstat(self._files.path("pending", job_id)).st_ino
-            gone = only - set(present)
+    def _present(self, only: set[JobId]) -> dict[JobId, int]:
+        present: dict[JobId, int] = {}
+        for job_id in only:
+            with contextlib.suppress(FileNotFoundError):
+                present[job_id] = os.lstat(self._files.path("pending", job_id)).st_ino
+        return present
+
+    def _load(self, job_ids: list[JobId]) -> tuple[list[StoredJob], list[JobId]]:
         fresh: list[StoredJob] = []
-        for job_id, inode in present.items():
-            if known.get(job_id) == inode:
-                continue
+        vanished: list[JobId] = []
+        for job_id in job_ids:
             stored = self._load_pending(job_id)
             if stored is None:
-                gone.add(job_id)
+                vanished.append(job_id)
             else:
                 fresh.append(stored)
-        return gone, fresh
+        return fresh, vanished
 
     def _load_pending(self, job_id: JobId) -> StoredJob | None:
         stored = self._files.read("pending", job_id, locked=False)
