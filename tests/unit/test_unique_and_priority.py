@@ -90,3 +90,21 @@ def test_enqueue_command_unique_prints_the_same_id_twice(tmp_path: Path) -> None
     shown = runner.invoke(cli, ["--data-dir", str(tmp_path), "show", first.output.strip()])
     assert shown.exit_code == 0, shown.output
     assert json.loads(shown.output)["metadata"]["priority"] == 4
+
+
+@pytest.mark.parametrize("finish", ["fail", "cancel"])
+async def test_a_finished_unique_job_retried_by_hand_is_no_longer_unique(finish: str) -> None:
+    queue = JobQueue(InMemoryJobStore())
+    first = await queue.enqueue(HighlightDetectionParams(resource_id=DOC), USER, unique=True, max_retries=1)
+    if finish == "cancel":
+        assert await queue.cancel_job(first.id)
+    else:
+        claim = await queue.claim_next("w", lease=timedelta(seconds=30))
+        assert claim is not None
+        await queue.finish(claim, claim.job.record_failure("boom", claim.job.started_at))
+    second = await queue.enqueue(HighlightDetectionParams(resource_id=DOC), USER, unique=True)
+    assert second.id != first.id
+    assert await queue.retry_job(first.id)
+    retried = await queue.get_job(first.id)
+    assert retried is not None and retried.status == "pending" and retried.metadata.unique_key is None
+    assert await queue.enqueue(HighlightDetectionParams(resource_id=DOC), USER, unique=True) == second

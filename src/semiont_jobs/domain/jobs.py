@@ -212,8 +212,8 @@ class FailedJob(_JobBase[P]):
     error: str
 
     def requeue(self) -> PendingJob[P]:
-        """Pending again with its retries reset."""
-        return PendingJob(metadata=attrs.evolve(self.metadata, retry_count=0), params=self.params)
+        """Pending again with its retries reset, no longer unique (another job may hold its key now)."""
+        return _requeued(self.metadata, self.params)
 
 
 @attrs.frozen(kw_only=True)
@@ -225,8 +225,12 @@ class CancelledJob(_JobBase[P]):
     completed_at: datetime = attrs.field(converter=to_wire_precision)
 
     def requeue(self) -> PendingJob[P]:
-        """Pending again with its retries reset."""
-        return PendingJob(metadata=attrs.evolve(self.metadata, retry_count=0), params=self.params)
+        """Pending again with its retries reset, no longer unique (another job may hold its key now)."""
+        return _requeued(self.metadata, self.params)
+
+
+def _requeued(metadata: JobMetadata, params: P) -> PendingJob[P]:
+    return PendingJob(metadata=attrs.evolve(metadata, retry_count=0, unique_key=None), params=params)
 
 
 Job: TypeAlias = (

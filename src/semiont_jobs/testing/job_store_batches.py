@@ -129,3 +129,15 @@ class ClaimBatchesContract(Contract):
         )
         assert len(set(ids)) == 1
         assert (await adapter.stats()).pending == 1
+
+    async def test_a_unique_job_requeued_by_hand_does_not_clash_with_the_holder(
+        self, adapter: JobStore
+    ) -> None:
+        job = pending("job-u1", unique_key="k")
+        await adapter.create(job)
+        cancelled = job.cancel(_now())
+        await adapter.update(cancelled, expected_status="pending")
+        assert await adapter.create(pending("job-u2", unique_key="k", offset_seconds=1)) == "job-u2"
+        await adapter.update(cancelled.requeue(), expected_status="cancelled")
+        assert (await adapter.stats()).pending == 2
+        assert await adapter.create(pending("job-u3", unique_key="k", offset_seconds=2)) == "job-u2"

@@ -45,7 +45,7 @@ SELECT id FROM semiont_jobs WHERE unique_key = %(unique_key)s AND status IN ('pe
 
 _REPLACE: Final = """
     UPDATE semiont_jobs SET status = %(status)s, run_after = %(run_after)s, finished_at = %(finished_at)s,
-        document = %(document)s, priority = %(priority)s,
+        document = %(document)s, priority = %(priority)s, unique_key = %(unique_key)s,
         lease_owner = CASE WHEN %(status)s = 'running' THEN lease_owner END,
         lease_token = CASE WHEN %(status)s = 'running' THEN lease_token END,
         lease_expires_at = CASE WHEN %(status)s = 'running' THEN lease_expires_at END"""
