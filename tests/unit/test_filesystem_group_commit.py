@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from datetime import UTC, datetime, timedelta
@@ -126,4 +127,69 @@ async def test_concurrent_first_calls_open_the_store_once(tmp_path: Path) -> Non
     ids = await asyncio.gather(*(store.create(pending(f"job-{n}", offset_seconds=n)) for n in range(64)))
     assert sorted(ids) == sorted(f"job-{n}" for n in range(64))
     assert len(await store.claim_many("w", LEASE, 100)) == 64
+    await store.close()
+
+
+async def test_the_next_batch_is_written_while_the_last_syncs_its_folders_and_released_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = await filled(tmp_path, 2)
+    await store.open()
+    second_queued, first_sync_may_end = threading.Event(), threading.Event()
+    data_syncs = folder_syncs = 0
+    real_files, real_dirs = durable_files.datasync_all, durable_files.fsync_dirs
+
+    def files(fds: Sequence[int], pool: Executor) -> None:
+        nonlocal data_syncs
+        data_syncs += 1
+        if data_syncs == 1:
+            assert second_queued.wait(10)
+        real_files(fds, pool)
+
+    def dirs(paths: Any) -> None:
+        nonlocal folder_syncs
+        folder_syncs += 1
+        if folder_syncs == 1:
+            assert first_sync_may_end.wait(10)
+        real_dirs(paths)
+
+    monkeypatch.setattr(group_commit, "datasync_all", files)
+    monkeypatch.setattr(group_commit, "fsync_dirs", dirs)
+    first = asyncio.create_task(store.claim("w-1", LEASE))
+    while data_syncs < 1:
+        await asyncio.sleep(0.005)
+    second = asyncio.create_task(store.claim("w-2", LEASE))
+    await asyncio.sleep(0.01)
+    second_queued.set()
+    while folder_syncs < 2:
+        await asyncio.sleep(0.005)
+    assert names(tmp_path, "running") == ["job-0.json", "job-1.json"]
+    await asyncio.sleep(0.05)
+    assert not first.done() and not second.done()
+    first_sync_may_end.set()
+    claims = [await first, await second]
+    assert sorted(claim.job_id for claim in claims if claim is not None) == ["job-0", "job-1"]
+    await store.close()
+
+
+async def test_a_lone_transition_syncs_its_folders_in_the_same_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = await filled(tmp_path, 1)
+    await store.open()
+    threads: list[int] = []
+    real_files, real_dirs = durable_files.datasync_all, durable_files.fsync_dirs
+
+    def files(fds: Sequence[int], pool: Executor) -> None:
+        threads.append(threading.get_ident())
+        real_files(fds, pool)
+
+    def dirs(paths: Any) -> None:
+        threads.append(threading.get_ident())
+        real_dirs(paths)
+
+    monkeypatch.setattr(group_commit, "datasync_all", files)
+    monkeypatch.setattr(group_commit, "fsync_dirs", dirs)
+    assert await store.claim("w", LEASE) is not None
+    assert len(threads) == 2 and threads[0] == threads[1]
     await store.close()

@@ -72,6 +72,7 @@ async def test_open_creates_a_missing_data_directory(tmp_path: Path) -> None:
     await store.open()
     assert sorted(p.name for p in jobs_dir(tmp_path / "deep" / "data").iterdir()) == [
         ".locks",
+        ".spare",
         "cancelled",
         "complete",
         "failed",

@@ -5,9 +5,11 @@ files it writes (:class:`Writes`). Transitions submitted while a batch is being
 committed form the next batch, which one thread commits as follows: every lock
 the batch needs is taken (in one order, so committers in other processes cannot
 deadlock with it); each transition's work runs and stages its files; all staged
-files are synced together (concurrent ``fdatasync``); they are renamed into place
-(and moved to their new folders); the locks are let go; each folder touched is
-fsynced once; then every caller is released. So a transition that has returned
+files are synced together (concurrent ``fdatasync``); they are put in place
+(through :class:`SpareFiles`) and moved to their new folders; the locks are let
+go. Then each folder touched is fsynced once, while the next batch is already
+being written, and every caller is released, never before the callers of an
+earlier batch. So a transition that has returned
 survives a power cut, a crash before that leaves each file old or new (never
 torn), and since every decision and rename happens under the job's lock, claims
 stay exclusive across processes.
@@ -24,7 +26,8 @@ from typing import Any, TypeVar
 import attrs
 
 from semiont_jobs.adapters.filesystem.jobs.job_locks import JobLocks
-from semiont_jobs.adapters.helpers.durable_files import StagedFile, datasync_all, fsync_dirs, stage
+from semiont_jobs.adapters.filesystem.jobs.spare_files import SpareFiles
+from semiont_jobs.adapters.helpers.durable_files import StagedFile, datasync_all, fsync_dirs
 
 T = TypeVar("T")
 
@@ -36,12 +39,13 @@ SYNC_THREADS = 16
 class Writes:
     """The files one transition writes, staged until its batch commits them."""
 
-    def __init__(self) -> None:
+    def __init__(self, spares: SpareFiles) -> None:
         self.staged: list[tuple[StagedFile, str | None]] = []
+        self._spares = spares
 
     def put(self, path: str, data: bytes, *, move_to: str | None = None) -> int:
         """Replace ``path`` by ``data`` (then rename it to ``move_to``); return the new file's inode."""
-        staged = stage(path, data)
+        staged = self._spares.stage(path, data)
         self.staged.append((staged, move_to))
         return staged.inode
 
@@ -61,7 +65,7 @@ class _Transition:
     work: Callable[[Writes], Any]
     more_keys: Callable[[], Iterable[str]] | None
     done: asyncio.Future[Any]
-    writes: Writes = attrs.field(factory=Writes)
+    writes: Writes
     result: Any = None
     error: BaseException | None = None
     retry: bool = False
@@ -76,7 +80,8 @@ class GroupCommitter:
     ``keys`` name the locks a transition needs (job ids); two transitions that share
     a key never share a batch, so each sees the other's files. ``more_keys`` is
     asked, in the committer's thread before locking, for locks known only by reading.
-    ``move(source, target)`` renames a file into another folder. ``run`` runs blocking
+    ``move(source, target)`` renames a file into another folder; new content is written
+    to ``spares`` and put in place by them. ``run`` runs blocking
     work off the event loop; ``translate`` turns a transition's ``OSError`` into the
     store's error. With ``fsync`` off, nothing is synced.
     """
@@ -85,6 +90,7 @@ class GroupCommitter:
         self,
         locks: JobLocks,
         move: Callable[[str, str], None],
+        spares: SpareFiles,
         *,
         fsync: bool,
         run: RunBlocking,
@@ -92,11 +98,13 @@ class GroupCommitter:
     ) -> None:
         self._locks = locks
         self._move = move
+        self._spares = spares
         self._fsync = fsync
         self._run = run
         self._translate = translate
         self._queue: list[_Transition] = []
         self._task: asyncio.Task[None] | None = None
+        self._arrived = asyncio.Event()
         self._pool: ThreadPoolExecutor | None = None
 
     async def commit(
@@ -116,7 +124,8 @@ class GroupCommitter:
     ) -> asyncio.Future[T]:
         """:meth:`commit`, queued at once: the future is done when the work's result is durable."""
         done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Transition(tuple(keys), work, more_keys, done))
+        self._queue.append(_Transition(tuple(keys), work, more_keys, done, Writes(self._spares)))
+        self._arrived.set()
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._drain(), name="group commit")
         return done
@@ -130,28 +139,70 @@ class GroupCommitter:
             self._pool = None
 
     async def _drain(self) -> None:
-        while self._queue:
-            batch: list[_Transition] = []
-            rest: list[_Transition] = []
-            taken: set[str] = set()
-            for transition in self._queue:
-                if len(batch) < MAX_BATCH and taken.isdisjoint(transition.keys):
-                    batch.append(transition)
-                    taken.update(transition.keys)
-                else:
-                    rest.append(transition)
-            self._queue = rest
-            failure: BaseException | None = None
+        syncing: asyncio.Task[None] | None = None
+        try:
+            while self._queue or (syncing is not None and not syncing.done()):
+                if not self._queue:
+                    await self._arrival_or(syncing)
+                    continue
+                batch = self._next_batch()
+                failure: BaseException | None = None
+                touched: list[str] = []
+                try:
+                    touched = await self._run(self._commit, batch)
+                except Exception as exc:
+                    failure = exc
+                settled = [transition for transition in batch if not self._retried(transition, failure)]
+                syncing = asyncio.create_task(self._release(settled, touched, failure, syncing))
+        finally:
+            if syncing is not None:
+                await syncing
+
+    async def _arrival_or(self, syncing: asyncio.Task[None] | None) -> None:
+        """Wait for a new transition or for ``syncing`` to end, whichever comes first."""
+        self._arrived.clear()
+        arrival = asyncio.ensure_future(self._arrived.wait())
+        await asyncio.wait({arrival, *([syncing] if syncing else [])}, return_when=asyncio.FIRST_COMPLETED)
+        arrival.cancel()
+
+    def _next_batch(self) -> list[_Transition]:
+        batch: list[_Transition] = []
+        rest: list[_Transition] = []
+        taken: set[str] = set()
+        for transition in self._queue:
+            if len(batch) < MAX_BATCH and taken.isdisjoint(transition.keys):
+                batch.append(transition)
+                taken.update(transition.keys)
+            else:
+                rest.append(transition)
+        self._queue = rest
+        return batch
+
+    def _retried(self, transition: _Transition, failure: BaseException | None) -> bool:
+        if transition.retry and failure is None:
+            transition.retry = False
+            self._queue.append(transition)
+            return True
+        return False
+
+    async def _release(
+        self,
+        batch: list[_Transition],
+        touched: list[str],
+        failure: BaseException | None,
+        before: asyncio.Task[None] | None,
+    ) -> None:
+        """Sync the batch's folders (while the next batch is prepared), then release its callers
+        once every earlier batch's have been: a caller never sees a state less durable than its own."""
+        if failure is None and self._fsync and touched:
             try:
-                await self._run(self._commit, batch)
+                await self._run(fsync_dirs, touched)
             except Exception as exc:
                 failure = exc
-            for transition in batch:
-                if transition.retry and failure is None:
-                    transition.retry = False
-                    self._queue.append(transition)
-                    continue
-                self._settle(transition, transition.error or failure)
+        if before is not None:
+            await before
+        for transition in batch:
+            self._settle(transition, transition.error or failure)
 
     def _settle(self, transition: _Transition, error: BaseException | None) -> None:
         if transition.done.done():
@@ -165,7 +216,9 @@ class GroupCommitter:
 
     # -- in the committer's thread ------------------------------------------------------------
 
-    def _commit(self, batch: list[_Transition]) -> None:
+    def _commit(self, batch: list[_Transition]) -> list[str]:
+        """Run the batch's work under its locks and put its files in place; return the folders
+        touched and still to be synced."""
         keys = [key for transition in batch for key in self._keys_of(transition)]
         with self._locks.hold_all(keys):
             for transition in batch:
@@ -173,8 +226,10 @@ class GroupCommitter:
                     self._prepare(transition)
             staged = [item for transition in batch for item in transition.writes.staged]
             touched = self._apply(staged)
-        if self._fsync:
+        if self._fsync and not self._queue:  # nothing to write meanwhile: sync here, saving a hand-off
             fsync_dirs(touched)
+            return []
+        return touched
 
     def _keys_of(self, transition: _Transition) -> list[str]:
         keys = list(transition.keys)
@@ -204,8 +259,7 @@ class GroupCommitter:
                     self._pool = ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="job-sync")
                 datasync_all([file.fd for file, _ in staged], self._pool)
             for file, move_to in staged:
-                file.close()
-                os.replace(file.temp, file.path)
+                self._spares.install(file)
                 touched.append(os.path.dirname(file.path))
                 if move_to is not None:
                     self._move(file.path, move_to)

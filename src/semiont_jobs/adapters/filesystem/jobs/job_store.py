@@ -17,6 +17,7 @@ from semiont_jobs.adapters.filesystem.jobs.job_leases import JobLeases
 from semiont_jobs.adapters.filesystem.jobs.job_listing import JobListing
 from semiont_jobs.adapters.filesystem.jobs.job_locks import JobLocks
 from semiont_jobs.adapters.filesystem.jobs.pending_tracker import PendingTracker
+from semiont_jobs.adapters.filesystem.jobs.spare_files import SpareFiles
 from semiont_jobs.adapters.filesystem.jobs.unique_markers import UniqueMarkers
 from semiont_jobs.domain.ids import JobId, validate_job_id
 from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob
@@ -42,7 +43,9 @@ class FilesystemJobStore:
     its modification time plus ``foreign_lease``. Unreadable files are moved to
     ``jobs/quarantine/`` once older than ``quarantine_settle`` seconds.
     Changes made by other processes are noticed through inotify (``watch``),
-    else by polling every ``poll_interval`` seconds.
+    else by polling every ``poll_interval`` seconds. With ``recycle_files`` (on
+    Linux), replaced versions of job files are written again rather than new
+    files created (``jobs/.spare/``), once no reader can still have them open.
     """
 
     def __init__(
@@ -55,6 +58,7 @@ class FilesystemJobStore:
         poll_interval: float = 0.25,
         rescan_interval: float = 10.0,
         quarantine_settle: float = 2.0,
+        recycle_files: bool = True,
         clock: Clock = utc_now,
     ) -> None:
         self.data_dir = Path(data_dir)
@@ -65,8 +69,14 @@ class FilesystemJobStore:
         self._leases = JobLeases(self._files)
         self._listing = JobListing(self._files, self._locks)
         self._unique = UniqueMarkers(self._files.root)
+        self._spares = SpareFiles(os.fspath(self._files.root / ".spare"), enabled=recycle_files)
         self._commits = GroupCommitter(
-            self._locks, self._files.move, fsync=fsync, run=self._io, translate=self._unavailable
+            self._locks,
+            self._files.move,
+            self._spares,
+            fsync=fsync,
+            run=self._io,
+            translate=self._unavailable,
         )
         self._pending = PendingTracker(
             self._files,
@@ -115,6 +125,7 @@ class FilesystemJobStore:
                     str(self.data_dir), f"cannot create or write it: {exc.reason}"
                 ) from exc
             await self._io(self._locks.open)
+            await self._io(self._spares.open)
             await self._io(self._files.remove_stale_temps, STALE_TEMP_SECONDS)
             self._opened = True
             await self._pending.start(self._io)
@@ -125,6 +136,7 @@ class FilesystemJobStore:
         self._opened = False
         await self._commits.close()
         await self._pending.stop()
+        self._spares.close()
         self._locks.close()
 
     async def create(self, job: PendingJob[Any]) -> JobId:
