@@ -101,7 +101,11 @@ class Container(containers.DeclarativeContainer):
 
     memory_job_store: providers.Provider[JobStore] = providers.Singleton(InMemoryJobStore, clock=clock)
     filesystem_job_store: providers.Provider[JobStore] = providers.Singleton(
-        FilesystemJobStore, data_dir=config.job_store.data_dir, fsync=config.job_store.fsync, clock=clock
+        FilesystemJobStore,
+        data_dir=config.job_store.data_dir,
+        fsync=config.job_store.fsync,
+        recycle_files=config.job_store.recycle_files,
+        clock=clock,
     )
     postgres_job_store: providers.Provider[JobStore] = providers.Singleton(
         deferred_adapters.postgres_job_store, dsn=config.job_store.dsn, schema=config.job_store.schema

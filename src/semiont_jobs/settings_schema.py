@@ -138,6 +138,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("job_store.backend", "filesystem", choices=("memory", "filesystem", "postgres")),
     Setting("job_store.data_dir", "./data"),
     Setting("job_store.fsync", True, bool),
+    Setting("job_store.recycle_files", True, bool),
     Setting("job_store.dsn", secret=True),
     Setting("job_store.schema", "public"),
     Setting("event_bus.backend", choices=("memory", "filesystem", "postgres")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,22 @@ async def test_defaults_are_the_embedded_filesystem_adapters(tmp_path: Path) -> 
     finally:
         await queue.close()
         await queue.event_bus.close()
+
+
+@pytest.mark.parametrize("recycle", [True, False])
+async def test_recycling_job_files_follows_the_setting(tmp_path: Path, recycle: bool) -> None:
+    container = container_on(tmp_path / "data")
+    container.config.job_store.recycle_files.from_value(recycle)
+    store = container.job_store()
+    await store.open()
+    try:
+        await store.create(pending("job-a"))
+        claim = await store.claim("w", timedelta(minutes=1))
+        assert claim is not None
+        spares = tmp_path / "data" / "jobs" / ".spare"
+        assert any(p.suffix == ".spare" for p in spares.glob("*")) == (recycle and sys.platform == "linux")
+    finally:
+        await store.close()
 
 
 def test_building_the_defaults_touches_no_file(tmp_path: Path) -> None:
