@@ -284,6 +284,24 @@ async def test_stale_temp_files_are_removed_at_open_and_fresh_ones_kept(tmp_path
     await store.close()
 
 
+async def test_stale_temp_files_of_the_listing_index_and_unique_markers_are_removed_at_open(
+    tmp_path: Path,
+) -> None:
+    for folder, name in ((".index", ".complete.tsv.0001.tmp"), (".unique", ".abc.json.0002.tmp")):
+        path = jobs_dir(tmp_path) / folder / name
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"partial")
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
+    kept = jobs_dir(tmp_path) / ".index" / "complete.tsv"
+    kept.write_bytes(b"")
+    os.utime(kept, (time.time() - 3600, time.time() - 3600))
+    store = FilesystemJobStore(tmp_path)
+    await store.open()
+    assert os.listdir(jobs_dir(tmp_path) / ".unique") == []
+    assert os.listdir(jobs_dir(tmp_path) / ".index") == ["complete.tsv"]
+    await store.close()
+
+
 async def test_a_copy_of_a_data_directory_is_a_working_store(tmp_path: Path) -> None:
     source = FilesystemJobStore(tmp_path / "a")
     await source.create(pending("job-a"))

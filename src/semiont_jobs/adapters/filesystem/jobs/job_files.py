@@ -19,7 +19,7 @@ import secrets
 import stat
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -266,15 +266,18 @@ class JobFiles:
             return
         log.error("quarantined %s as %s: %s", path, target.name, reason)
 
-    def remove_stale_temps(self, older_than: float) -> None:
-        """Delete temporary files that a crashed writer left behind.
+    def remove_stale_temps(self, older_than: float, also: Iterable[str] = ()) -> None:
+        """Delete temporary files that a crashed writer left behind, in the status folders and in
+        the existing folders named in ``also`` (under the root).
 
         Temporary files that vanish meanwhile (a writer renamed its own) are no
         concern, nor are entries with a temporary name that are no regular file.
         """
         now = time.time()
-        for status in STATUSES:
-            with os.scandir(self.folder(status)) as entries:
+        folders = [self.folder(status) for status in STATUSES]
+        folders += [self.root / name for name in also if (self.root / name).is_dir()]
+        for folder in folders:
+            with os.scandir(folder) as entries:
                 for entry in entries:
                     if not is_temp_name(entry.name):
                         continue

@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from semiont_jobs.adapters.filesystem.jobs.folder_index import INDEX
 from semiont_jobs.adapters.filesystem.jobs.group_commit import GroupCommitter, Writes
 from semiont_jobs.adapters.filesystem.jobs.job_creation import Creation
 from semiont_jobs.adapters.filesystem.jobs.job_files import STATUSES, JobFiles, StoredJob
@@ -18,7 +19,7 @@ from semiont_jobs.adapters.filesystem.jobs.job_listing import JobListing
 from semiont_jobs.adapters.filesystem.jobs.job_locks import JobLocks
 from semiont_jobs.adapters.filesystem.jobs.pending_tracker import PendingTracker
 from semiont_jobs.adapters.filesystem.jobs.spare_files import SpareFiles
-from semiont_jobs.adapters.filesystem.jobs.unique_markers import UniqueMarkers
+from semiont_jobs.adapters.filesystem.jobs.unique_markers import UNIQUE, UniqueMarkers
 from semiont_jobs.domain.ids import JobId, validate_job_id
 from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob
 from semiont_jobs.domain.queries import JobQuery, QueueStats
@@ -126,7 +127,7 @@ class FilesystemJobStore:
                 ) from exc
             await self._io(self._locks.open)
             await self._io(self._spares.open)
-            await self._io(self._files.remove_stale_temps, STALE_TEMP_SECONDS)
+            await self._io(self._files.remove_stale_temps, STALE_TEMP_SECONDS, (INDEX, UNIQUE))
             self._opened = True
             await self._pending.start(self._io)
 
