@@ -302,6 +302,25 @@ async def test_stale_temp_files_of_the_listing_index_and_unique_markers_are_remo
     await store.close()
 
 
+async def test_cleanup_deletes_the_markers_of_free_unique_keys_written_before_its_cutoff(
+    tmp_path: Path,
+) -> None:
+    store = FilesystemJobStore(tmp_path)
+    assert await store.create(pending("job-held", unique_key="k-held")) == "job-held"
+    assert await store.create(pending("job-done", unique_key="k-done", offset_seconds=1)) == "job-done"
+    claim = await store.claim_many("w", LEASE, 2)
+    await store.finish(claim[1], claim[1].job.complete(None, datetime.now(UTC)))
+    markers = jobs_dir(tmp_path) / ".unique"
+    assert len(list(markers.iterdir())) == 2
+    await store.delete_finished_before(datetime.now(UTC) - timedelta(hours=1))
+    assert len(list(markers.iterdir())) == 2  # written after the cutoff: kept
+    assert await store.delete_finished_before(datetime.now(UTC) + timedelta(hours=1)) == 1
+    assert len(list(markers.iterdir())) == 1  # the running job's key is still held
+    assert await store.create(pending("job-held-2", unique_key="k-held")) == "job-held"
+    assert await store.create(pending("job-done-2", unique_key="k-done")) == "job-done-2"
+    await store.close()
+
+
 async def test_a_copy_of_a_data_directory_is_a_working_store(tmp_path: Path) -> None:
     source = FilesystemJobStore(tmp_path / "a")
     await source.create(pending("job-a"))

@@ -6,7 +6,7 @@ from typing import Any
 
 from semiont_jobs.adapters.filesystem.jobs.group_commit import Retry, Writes
 from semiont_jobs.adapters.filesystem.jobs.job_files import JobFiles
-from semiont_jobs.adapters.filesystem.jobs.unique_markers import UniqueMarkers, lock_key
+from semiont_jobs.adapters.filesystem.jobs.unique_markers import UniqueMarkers, holds, lock_key
 from semiont_jobs.domain.ids import JobId
 from semiont_jobs.domain.jobs import PendingJob
 from semiont_jobs.ports.errors import JobAlreadyExistsError
@@ -46,11 +46,7 @@ class Creation:
             if named != self._holder:
                 raise Retry
             held = self._files.locate(named) if named is not None else None
-            if (
-                held is not None
-                and held.job.status in ("pending", "running")
-                and held.job.metadata.unique_key == self._key
-            ):
+            if held is not None and holds(held, self._key):
                 return held.job.id, 0
             self._unique.take(self._key, job.id, writes)
         return job.id, self._files.create(job, writes)

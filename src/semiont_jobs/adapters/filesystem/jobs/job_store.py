@@ -284,7 +284,9 @@ class FilesystemJobStore:
         self, cutoff: datetime, statuses: Collection[JobStatus] = ("complete", "failed", "cancelled")
     ) -> int:
         await self._ready()
-        return await self._io(self._listing.delete_finished_before, cutoff, tuple(statuses))
+        deleted = await self._io(self._listing.delete_finished_before, cutoff, tuple(statuses))
+        await self._io(self._unique.sweep, cutoff.timestamp(), self._locks, self._files)
+        return deleted
 
     async def wait_for_work(self, timeout: float) -> None:
         await self._ready()
