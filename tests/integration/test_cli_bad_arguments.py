@@ -202,10 +202,7 @@ def test_a_bad_configuration_file_gives_one_line(
 ) -> None:
     config = tmp_path / "bad.toml"
     config.write_bytes(toml)
-    outcome = run("--config", str(config), command)
-    if command == "config" and b"= 5" in toml:
-        return  # printing the configuration does not judge its values
-    assert_one_line(outcome, 1, named)
+    assert_one_line(run("--config", str(config), command), 1, named)
 
 
 @pytest.mark.parametrize("command", ["config", "stats", "work"])

@@ -22,7 +22,7 @@ from semiont_jobs.codec import job_to_dict
 from semiont_jobs.domain.ids import UserId
 from semiont_jobs.domain.queries import MAX_PAGE_BOUND
 from semiont_jobs.domain.vocabulary import JOB_STATUSES, JOB_TYPES
-from semiont_jobs.settings_schema import choices
+from semiont_jobs.settings_schema import check_config, choices
 
 console = render.make_console()
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
@@ -190,7 +190,8 @@ def recover(runtime: Runtime, as_json: bool) -> None:
 @json_option
 @pass_runtime
 def config_command(runtime: Runtime, as_json: bool) -> None:
-    """Print the effective configuration, secrets masked."""
+    """Print the effective configuration, secrets masked, once it has been checked."""
+    check_config(runtime.config)
     effective = settings.masked(runtime.config)
     if as_json:
         click.echo(json.dumps(effective, indent=2))
