@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,7 @@ from semiont_jobs import (
     InMemoryEventBus,
     InMemoryJobStore,
     InvalidJobIdError,
+    JobId,
     JobQueue,
     JobUser,
     PendingJob,
@@ -18,6 +20,7 @@ from semiont_jobs import (
     TagDetectionParams,
     UserId,
 )
+from semiont_jobs.ports import UniqueKeyContendedError
 from semiont_jobs.testing.jobs import BASE_TIME, pending
 from semiont_jobs.testing.recorder import Recorder
 
@@ -118,3 +121,15 @@ async def test_list_jobs_filters(queue: JobQueue) -> None:
     assert [j.id for j in await queue.list_jobs(user_id=UserId("u1"))] == ["job-a"]
     assert [j.id for j in await queue.list_jobs(type="comment-annotation")] == ["job-b"]
     assert [j.id for j in await queue.list_jobs(status="running")] == []
+
+
+async def test_a_unique_key_that_keeps_changing_hands_is_a_clear_error(bus: InMemoryEventBus) -> None:
+    class Handoffs(InMemoryJobStore):
+        async def create(self, job: PendingJob[Any]) -> JobId:
+            return JobId("job-finished-meanwhile")  # a holder that is gone when looked up
+
+    queue = JobQueue(Handoffs(), bus)
+    with pytest.raises(UniqueKeyContendedError) as error:
+        await queue.create_job(pending("job-new", unique_key="k-1"))
+    assert (error.value.job_id, error.value.unique_key, error.value.attempts) == ("job-new", "k-1", 5)
+    assert "changed hands 5 times" in str(error.value)

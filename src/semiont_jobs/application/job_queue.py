@@ -28,7 +28,7 @@ from semiont_jobs.domain.queries import DEFAULT_LIST_LIMIT, JobQuery, QueueStats
 from semiont_jobs.domain.uniqueness import unique_key_of
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
 from semiont_jobs.ports.clock import Clock, utc_now
-from semiont_jobs.ports.errors import JobStateConflictError
+from semiont_jobs.ports.errors import JobStateConflictError, UniqueKeyContendedError
 from semiont_jobs.ports.event_bus import EventBus
 from semiont_jobs.ports.job_store import Claim, JobFilter, JobStore
 from semiont_jobs.ports.tracer import NO_TRACER, Tracer
@@ -96,7 +96,7 @@ class JobQueue:
                     log.info("job already queued", extra={"job_id": holder.id, "job_type": job.type})
                     return holder
             else:
-                raise JobStateConflictError(job.id, "pending", None)
+                raise UniqueKeyContendedError(job.id, job.metadata.unique_key or "", _CONFLICT_ATTEMPTS)
         log.info("job created", extra={"job_id": job.id, "job_type": job.type})
         resource_id = getattr(job.params, "resource_id", None)
         if self.event_bus is not None and resource_id is not None:

@@ -15,6 +15,7 @@ from semiont_jobs.ports.errors import (
     LeaseLostError,
     ResourceNotFoundError,
     StoreUnavailableError,
+    UniqueKeyContendedError,
 )
 from semiont_jobs.ports.event_bus import Event, EventBus, EventHandler, Subscription
 from semiont_jobs.ports.inference_client import (
@@ -69,6 +70,7 @@ __all__ = [
     "StatusServer",
     "StopReason",
     "StoreUnavailableError",
+    "UniqueKeyContendedError",
     "Subscription",
     "Tracer",
 ]

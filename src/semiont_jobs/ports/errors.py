@@ -44,6 +44,20 @@ class JobStateConflictError(JobStoreError):
         super().__init__(f"job {job_id!r} is {actual or 'gone'}, expected {expected}")
 
 
+class UniqueKeyContendedError(JobStoreError):
+    """A unique job could not be created: its key kept changing hands (each holder finished
+    before it could be returned). Creating it again is safe."""
+
+    def __init__(self, job_id: str, unique_key: str, attempts: int) -> None:
+        self.job_id = job_id
+        self.unique_key = unique_key
+        self.attempts = attempts
+        super().__init__(
+            f"job {job_id!r} was not created: its unique key {unique_key!r} changed hands {attempts} times; "
+            "try again"
+        )
+
+
 class LeaseLostError(JobStoreError):
     """A worker no longer holds the job it claimed.
 
