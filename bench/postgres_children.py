@@ -2,7 +2,8 @@
 
 A ``drain`` child stops when its queue is empty; a ``lifecycle`` child works until
 the parent writes ``stop`` (the parent knows when the last job is complete).
-Kinds: ``ours`` (JobWorker with a no-op handler over PostgresJobStore), ``bare``
+Kinds: ``ours`` (JobWorker with a no-op handler over PostgresJobStore, default
+settings; ``ours-prefetch`` the same claiming 8 jobs ahead), ``bare``
 (one psycopg connection per slot looping over our own claim and finish SQL, one
 job at a time), ``bare-asyncpg`` (the same loop and SQL through asyncpg),
 ``pgqueuer-asyncpg`` and ``pgqueuer-psycopg`` (a QueueManager with pgqueuer's
@@ -81,11 +82,15 @@ async def run_loops(
         await conn.close()
 
 
-async def child_ours(dsn: str, schema: str, slots: int, mode: str) -> None:
+PREFETCH = 8
+"""How many jobs ``ours-prefetch`` claims ahead (pgqueuer dequeues 10 at a time)."""
+
+
+async def child_ours(dsn: str, schema: str, slots: int, mode: str, prefetch: int = 0) -> None:
     store = PostgresJobStore(dsn, schema=schema, max_connections=slots + 2)
     queue = JobQueue(store)
     await queue.open()
-    worker = NoOpWorker(queue, WorkerSettings(concurrency=slots, poll_interval=0.05))
+    worker = NoOpWorker(queue, WorkerSettings(concurrency=slots, poll_interval=0.05, prefetch=prefetch))
     await ready_then_go()
     if mode == "drain":
         await worker.run_until_idle()
@@ -222,5 +227,7 @@ def child(kind: str) -> Callable[[str, str, int, str], Awaitable[None]]:
     if kind.startswith("pgqueuer-"):
         driver = kind.removeprefix("pgqueuer-")
         return lambda dsn, schema, slots, mode: child_pgqueuer(driver, dsn, schema, slots, mode)
+    if kind == "ours-prefetch":
+        return lambda dsn, schema, slots, mode: child_ours(dsn, schema, slots, mode, PREFETCH)
     children = {"ours": child_ours, "bare": child_bare, "bare-asyncpg": child_bare_asyncpg}
     return {**children, "pickup": child_pickup}[kind]

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from semiont_jobs.application.claims_ahead import ClaimsAhead, hand_back
 from semiont_jobs.application.job_attempt import JobAttempt, error_message, is_expected, notify
 from semiont_jobs.application.job_context import JobContext
 from semiont_jobs.application.job_handler import JobHandler, JobListener
@@ -80,6 +81,7 @@ class JobWorker:
         self._attempts: dict[str, JobAttempt] = {}
         self._handlers_running = 0
         self._slot_freed = asyncio.Event()
+        self._ahead = ClaimsAhead(self.settings.hold_ahead_seconds)
         self._stopping = asyncio.Event()
         self._stopped = asyncio.Event()
         self._stopped.set()
@@ -182,8 +184,13 @@ class JobWorker:
                 if time.monotonic() - last_recovery >= self.settings.recovery_interval:
                     last_recovery = time.monotonic()
                     await self._recover()
+                if self._ahead:
+                    await hand_back(self.queue, self._ahead.stale())
                 if self._free_slots() <= 0:
                     await self._wait_for_a_slot()
+                    continue
+                if self._ahead:
+                    self._start(self._ahead.take(self._free_slots()))
                     continue
                 claims = await self._claim()
                 if not claims:
@@ -200,8 +207,14 @@ class JobWorker:
                 )
                 await self._sleep_unless_stopping(self.settings.error_backoff)
                 continue
-            for claim in claims:
-                self._launch(claim)
+            self._start(claims)
+
+    def _start(self, claims: Sequence[Claim]) -> None:
+        """Launch claims into the free slots; hold the rest (claimed ahead) for the next ones."""
+        free = max(0, self._free_slots())
+        for claim in claims[:free]:
+            self._launch(claim)
+        self._ahead.add(claims[free:])
 
     def _free_slots(self) -> int:
         """Slots without a running handler, within the bound on jobs held (those still storing count)."""
@@ -209,12 +222,16 @@ class JobWorker:
         return min(concurrency - self._handlers_running, 2 * concurrency - len(self._attempts))
 
     async def _claim(self) -> list[Claim]:
-        """Claims for every free slot, in one store call."""
+        """Claims for every free slot and ``prefetch`` more, in one store call (only with a free slot)."""
         free = self._free_slots()
         if free <= 0:
             return []
         return await self.queue.claim_batch(
-            self.worker_id, free, lease=self.settings.lease, types=self.types, predicate=self._filter
+            self.worker_id,
+            free + self.settings.prefetch,
+            lease=self.settings.lease,
+            types=self.types,
+            predicate=self._filter,
         )
 
     async def _recover(self) -> None:
@@ -254,9 +271,21 @@ class JobWorker:
         return {attempt.task for attempt in self._attempts.values() if attempt.task is not None}
 
     async def _wait_for_a_slot(self) -> None:
+        """Until a slot frees, the worker stops, or a job claimed ahead goes stale."""
         self._slot_freed.clear()
-        if self._free_slots() <= 0 and not self._stopping.is_set():
+        if self._free_slots() > 0 or self._stopping.is_set():
+            return
+        stale_in = self._ahead.seconds_until_stale()
+        timer = (
+            None
+            if stale_in is None
+            else asyncio.get_running_loop().call_later(stale_in, self._slot_freed.set)
+        )
+        try:
             await self._slot_freed.wait()
+        finally:
+            if timer is not None:
+                timer.cancel()
 
     async def _idle(self, until_idle: bool) -> None:
         """Wait for new work, without missing a job created while we start waiting."""
@@ -265,8 +294,7 @@ class JobWorker:
         claims = await self._claim()
         if claims:
             waiter.cancel()
-            for claim in claims:
-                self._launch(claim)
+            self._start(claims)
             return
         stop = asyncio.create_task(self._stopping.wait())
         running = self._tasks() if until_idle else set()
@@ -281,6 +309,7 @@ class JobWorker:
             await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def _drain(self) -> None:
+        await hand_back(self.queue, self._ahead.all())
         tasks = list(self._tasks())
         if not tasks:
             return
