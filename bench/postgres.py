@@ -8,9 +8,13 @@ Prints medians of R runs, every kind measured in turn within each run:
   (jobs/s from ``go`` until the last one is complete);
 
 at K = 4 and 16 slots over P = 1 and 2 processes. Ours is the whole worker
-runtime (JobWorker with a no-op handler over PostgresJobStore). Against it: a
+runtime (JobWorker with a no-op handler over PostgresJobStore), with its default
+settings and with ``WorkerSettings(prefetch=8)`` (claims of up to the free slots
++ 8, the jobs ahead started as slots free). Ratios are ours, the faster of the
+two, over each other kind. Against it: a
 bare loop of our own claim and finish SQL through psycopg, one connection per
-slot and one job at a time; and pgqueuer (``.venv/bin/pip install pgqueuer
+slot and one job at a time; the same loop through asyncpg (needs asyncpg, never
+a dependency); and pgqueuer (``.venv/bin/pip install pgqueuer
 asyncpg``, never a dependency; "not installed" when absent) with its asyncpg
 driver and with its psycopg driver, with its default batch settings (dequeue
 batches of 10, acknowledgements buffered 10 at a time or for 0.1 s) and no cap on
@@ -18,6 +22,7 @@ concurrent jobs: its cap (``max_concurrent_tasks``) must be at least twice the
 batch size, and an entrypoint ``concurrency_limit`` of K holds each slot until the
 acknowledgement buffer flushes (about 40 jobs/s at K=4), so pgqueuer runs here as
 fast as its defaults let it. Also the enqueue rate and cross-process pickup.
+``--kinds ours,bare`` measures only some of them.
 """
 
 from __future__ import annotations
@@ -45,15 +50,22 @@ from semiont_jobs.adapters.postgres import job_rows as q
 from semiont_jobs.testing.jobs import pending
 
 DEFAULT_DSN = os.environ.get("SEMIONT_JOBS_TEST_PG_DSN") or "postgresql://postgres@127.0.0.1:5432/test"
-KINDS = ("ours", "bare", "pgqueuer-asyncpg", "pgqueuer-psycopg")
+KINDS = ("ours", "ours-prefetch", "bare", "bare-asyncpg", "pgqueuer-asyncpg", "pgqueuer-psycopg")
+LABELS = {
+    "ours": "ours",
+    "ours-prefetch": "ours, prefetch 8",
+    "bare": "bare psycopg loop",
+    "bare-asyncpg": "bare asyncpg loop",
+    "pgqueuer-asyncpg": "pgqueuer asyncpg",
+    "pgqueuer-psycopg": "pgqueuer psycopg",
+}
 SHAPES = ((4, 1), (4, 2), (16, 1), (16, 2))
 
 
 def installed(kind: str) -> bool:
-    if not kind.startswith("pgqueuer-"):
-        return True
-    driver = kind.removeprefix("pgqueuer-")
-    return all(importlib.util.find_spec(name) is not None for name in ("pgqueuer", driver))
+    needs = {"bare-asyncpg": ["asyncpg"], "pgqueuer-asyncpg": ["pgqueuer", "asyncpg"]}
+    needs["pgqueuer-psycopg"] = ["pgqueuer"]
+    return all(importlib.util.find_spec(name) is not None for name in needs.get(kind, []))
 
 
 class Producer:
@@ -211,20 +223,22 @@ async def pickup(dsn: str, samples: int) -> list[float]:
     return latencies
 
 
-def cell(rates: dict[str, float], kind: str) -> str:
-    return f"{rates[kind]:,.0f}" if kind in rates else "not installed"
+def ratio(rates: dict[str, float], others: list[float]) -> str:
+    """The faster of ours over the fastest of ``others``, or a dash when either was not measured."""
+    ours = [rates[kind] for kind in ("ours", "ours-prefetch") if kind in rates]
+    return f"{max(ours) / max(others):.2f}" if others and ours else "—"
 
 
 async def main(args: argparse.Namespace) -> None:
     dsn, n, repeat = args.dsn, args.jobs, args.repeat
-    kinds = [kind for kind in KINDS if installed(kind)]
+    kinds = [kind for kind in KINDS if installed(kind) and (not args.kinds or kind in args.kinds.split(","))]
     print(f"PostgreSQL job store, {n} jobs, median of {repeat} runs, {os.cpu_count()} CPUs,")
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the start\n")
     print(
-        "| jobs/s | slots | processes | ours | bare psycopg loop | ours / bare | pgqueuer asyncpg "
-        "| pgqueuer psycopg | ours / faster pgqueuer |"
+        f"| jobs/s | slots | processes | {' | '.join(LABELS[kind] for kind in kinds)} "
+        "| best ours / bare psycopg | best ours / bare asyncpg | best ours / faster pgqueuer |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"|---|---:|---:|{'---:|' * (len(kinds) + 3)}")
     for mode in ("drain", "lifecycle"):
         for slots, processes in SHAPES:
             runs: dict[str, list[float]] = {kind: [] for kind in kinds}
@@ -233,24 +247,24 @@ async def main(args: argparse.Namespace) -> None:
                     runs[kind].append(await run_once(kind, mode, dsn, n, slots, processes))
             rates = {kind: statistics.median(values) for kind, values in runs.items()}
             queuers = [rates[kind] for kind in rates if kind.startswith("pgqueuer-")]
-            versus = f"{rates['ours'] / max(queuers):.2f}" if queuers else "—"
+            ratios = [ratio(rates, [rates[k]] if k in rates else []) for k in ("bare", "bare-asyncpg")]
             print(
-                f"| {mode} | {slots} | {processes} | {rates['ours']:,.0f} | {rates['bare']:,.0f} "
-                f"| {rates['ours'] / rates['bare']:.2f} | {cell(rates, 'pgqueuer-asyncpg')} "
-                f"| {cell(rates, 'pgqueuer-psycopg')} | {versus} |",
+                f"| {mode} | {slots} | {processes} | {' | '.join(f'{rates[kind]:,.0f}' for kind in kinds)} "
+                f"| {' | '.join(ratios)} | {ratio(rates, queuers)} |",
                 flush=True,
             )
     if not args.quick:
         for label, batch in (("enqueue, one at a time", None), ("enqueue, batches of 500", 500)):
             ours = statistics.median([await enqueue_rate(dsn, n, batch, False) for _ in range(repeat)])
             bare = statistics.median([await enqueue_rate(dsn, n, batch, True) for _ in range(repeat)])
-            print(f"| {label} | 1 | 1 | {ours:,.0f} | {bare:,.0f} | {ours / bare:.2f} | | | |")
+            print(
+                f"| {label} | 1 | 1 | {ours:,.0f} | {bare:,.0f} | {ours / bare:.2f} (ours / bare psycopg) |"
+            )
         latencies = sorted(await pickup(dsn, args.pickups))
         p50 = statistics.median(latencies) * 1000
         p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
         print(
-            f"| pickup by an idle worker in another process, p50 / p95 (ms) | 1 | 1 | {p50:.1f} / {p95:.1f} "
-            "| | | | | |"
+            f"| pickup by an idle worker in another process, p50 / p95 (ms) | 1 | 1 | {p50:.1f} / {p95:.1f} |"
         )
     print(f"\nload average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end")
 
@@ -264,6 +278,7 @@ def entry() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pickups", type=int, default=40)
     parser.add_argument("--quick", action="store_true", help="1,000 jobs, one run, no enqueue or pickup rows")
+    parser.add_argument("--kinds", help=f"a comma-separated subset of {','.join(KINDS)} (default: all)")
     parser.add_argument("--child")
     parser.add_argument("--mode", choices=("drain", "lifecycle"), default="drain")
     parser.add_argument("--schema")

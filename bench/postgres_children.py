@@ -2,15 +2,19 @@
 
 A ``drain`` child stops when its queue is empty; a ``lifecycle`` child works until
 the parent writes ``stop`` (the parent knows when the last job is complete).
-Kinds: ``ours`` (JobWorker with a no-op handler over PostgresJobStore), ``bare``
+Kinds: ``ours`` (JobWorker with a no-op handler over PostgresJobStore, default
+settings; ``ours-prefetch`` the same claiming 8 jobs ahead), ``bare``
 (one psycopg connection per slot looping over our own claim and finish SQL, one
-job at a time), ``pgqueuer-asyncpg`` and ``pgqueuer-psycopg`` (a QueueManager
-with pgqueuer's default batch settings and no cap on concurrent jobs).
+job at a time), ``bare-asyncpg`` (the same loop and SQL through asyncpg),
+``pgqueuer-asyncpg`` and ``pgqueuer-psycopg`` (a QueueManager with pgqueuer's
+default batch settings and no cap on concurrent jobs).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -59,11 +63,34 @@ async def until_stopped(run: Awaitable[None], stop: Callable[[], Awaitable[None]
     await task
 
 
-async def child_ours(dsn: str, schema: str, slots: int, mode: str) -> None:
+async def run_loops(
+    conns: list[Any], loop: Callable[[Any], Awaitable[None]], mode: str, stopping: asyncio.Event
+) -> None:
+    """Run ``loop`` on each connection from ``go`` (drain: until all return; lifecycle: until ``stop``)."""
+    await ready_then_go()
+    loops = asyncio.gather(*(loop(conn) for conn in conns))
+    if mode == "drain":
+        await loops
+        done()
+    else:
+
+        async def stop() -> None:
+            stopping.set()
+
+        await until_stopped(loops, stop)
+    for conn in conns:
+        await conn.close()
+
+
+PREFETCH = 8
+"""How many jobs ``ours-prefetch`` claims ahead (pgqueuer dequeues 10 at a time)."""
+
+
+async def child_ours(dsn: str, schema: str, slots: int, mode: str, prefetch: int = 0) -> None:
     store = PostgresJobStore(dsn, schema=schema, max_connections=slots + 2)
     queue = JobQueue(store)
     await queue.open()
-    worker = NoOpWorker(queue, WorkerSettings(concurrency=slots, poll_interval=0.05))
+    worker = NoOpWorker(queue, WorkerSettings(concurrency=slots, poll_interval=0.05, prefetch=prefetch))
     await ready_then_go()
     if mode == "drain":
         await worker.run_until_idle()
@@ -99,19 +126,53 @@ async def child_bare(dsn: str, schema: str, slots: int, mode: str) -> None:
         await psycopg.AsyncConnection.connect(dsn, autocommit=True, options=f"-c search_path={schema}")
         for _ in range(slots)
     ]
-    await ready_then_go()
-    loops = asyncio.gather(*(loop(conn) for conn in conns))
-    if mode == "drain":
-        await loops
-        done()
-    else:
+    await run_loops(conns, loop, mode, stopping)
 
-        async def stop() -> None:
-            stopping.set()
 
-        await until_stopped(loops, stop)
+def positional(statement: str) -> tuple[str, list[str]]:
+    """``statement`` with ``%(name)s`` / ``%(name)b`` placeholders as asyncpg's ``$n``; the names in order."""
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match[1] not in names:
+            names.append(match[1])
+        return f"${names.index(match[1]) + 1}"
+
+    return re.sub(r"%\((\w+)\)[sb]", number, statement), names
+
+
+async def child_bare_asyncpg(dsn: str, schema: str, slots: int, mode: str) -> None:
+    import asyncpg
+
+    channel = CHANNEL.format(schema=schema)
+    sample = pending("bare")
+    finished = job_rows.row_of(sample.start(sample.metadata.created).complete(None, sample.metadata.created))
+    finished["document"] = finished["document"].obj
+    claim_sql, claim_names = positional(job_claims.claim_first(False))
+    finish_sql, finish_names = positional(lease_writes.FINISH_MANY)
+    stopping = asyncio.Event()
+
+    async def loop(conn: Any) -> None:
+        while not stopping.is_set():
+            claim = job_claims.claim_params("bare", timedelta(seconds=30), 1, None)
+            rows = await conn.fetch(claim_sql, *(claim[name] for name in claim_names))
+            if not rows:
+                if mode == "drain":
+                    return
+                await asyncio.sleep(0.002)
+                continue
+            document, token = rows[0][0], rows[0][2]
+            finish = {
+                key: [value]
+                for key, value in {**finished, "id": document["metadata"]["id"], "token": token}.items()
+            }
+            finish["channel"] = channel  # type: ignore[assignment]
+            await conn.fetch(finish_sql, *(finish[name] for name in finish_names))
+
+    conns = [await asyncpg.connect(dsn, server_settings={"search_path": schema}) for _ in range(slots)]
     for conn in conns:
-        await conn.close()
+        await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    await run_loops(conns, loop, mode, stopping)
 
 
 async def pgqueuer_driver(driver: str, dsn: str, schema: str) -> tuple[Any, Any]:
@@ -166,4 +227,7 @@ def child(kind: str) -> Callable[[str, str, int, str], Awaitable[None]]:
     if kind.startswith("pgqueuer-"):
         driver = kind.removeprefix("pgqueuer-")
         return lambda dsn, schema, slots, mode: child_pgqueuer(driver, dsn, schema, slots, mode)
-    return {"ours": child_ours, "bare": child_bare, "pickup": child_pickup}[kind]
+    if kind == "ours-prefetch":
+        return lambda dsn, schema, slots, mode: child_ours(dsn, schema, slots, mode, PREFETCH)
+    children = {"ours": child_ours, "bare": child_bare, "bare-asyncpg": child_bare_asyncpg}
+    return {**children, "pickup": child_pickup}[kind]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,7 +50,11 @@ async def notify(listeners: Sequence[JobListener], event: str, *args: Any) -> No
 
 
 class JobAttempt:
-    """A claimed job on its way to complete, failed, pending again (retry or hand-back) or lost."""
+    """A claimed job on its way to complete, failed, pending again (retry or hand-back) or lost.
+
+    ``on_handler_done`` is called once the handler has returned or raised, before
+    the outcome is stored: the worker may then give the slot to another job.
+    """
 
     def __init__(
         self,
@@ -60,6 +64,8 @@ class JobAttempt:
         listeners: Sequence[JobListener],
         worker_id: str,
         metrics: JobMetrics = NO_METRICS,
+        *,
+        on_handler_done: Callable[[], None] = lambda: None,
     ) -> None:
         self.claim = claim
         self.queue = queue
@@ -69,6 +75,9 @@ class JobAttempt:
         self.lost: LeaseLostError | None = None
         self.task: asyncio.Task[None] | None = None
         self.outcome: AttemptOutcome = "lost"
+        self.handler_done = False
+        """Whether the handler has returned or raised (the outcome may still be on its way to the store)."""
+        self._on_handler_done = on_handler_done
         self._span: Span | None = None
         job_type = claim.job.type
         self.limits = AttemptLimits(
@@ -130,7 +139,11 @@ class JobAttempt:
     async def _run(self, handler: JobHandler[Any, Any, Any]) -> None:
         try:
             await notify(self.listeners, "on_job_started", self.job)
-            result = await handler(self.job, self.context)
+            try:
+                result = await handler(self.job, self.context)
+            finally:
+                self.handler_done = True
+                self._on_handler_done()
             if self.limits.timed_out is not None:
                 await self._record_failure(self.limits.timed_out)
             else:

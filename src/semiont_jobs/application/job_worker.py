@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from semiont_jobs.application.claims_ahead import ClaimsAhead, hand_back
 from semiont_jobs.application.job_attempt import JobAttempt, error_message, is_expected, notify
 from semiont_jobs.application.job_context import JobContext
 from semiont_jobs.application.job_handler import JobHandler, JobListener
@@ -32,8 +33,10 @@ Handlers = Mapping[JobType, JobHandler[Any, Any, Any]]
 class JobWorker:
     """Runs the handlers of some job types: ``JobWorker(queue, {"generation": handler}, settings)``.
 
-    ``start()`` runs until ``stop()``: it claims up to ``settings.concurrency``
-    jobs at a time (of the handlers' types, oldest first), renews their leases,
+    ``start()`` runs until ``stop()``: it runs up to ``settings.concurrency``
+    handlers at a time (jobs of the handlers' types, oldest first); a job whose
+    handler has returned gives its slot to the next one while its outcome is
+    being stored, so at most twice that many jobs are held. It renews leases,
     retries failures with backoff, returns jobs of dead workers to the queue, and
     on stop hands unfinished jobs back, and stops an attempt past its time limits.
     ``listeners`` hear of every stored change; ``metrics`` count attempts, their
@@ -76,6 +79,9 @@ class JobWorker:
         self._filter: JobFilter | None = self.can_process_job if overridden else None
         """Sent to the store only when a subclass looks at more than the job type."""
         self._attempts: dict[str, JobAttempt] = {}
+        self._handlers_running = 0
+        self._slot_freed = asyncio.Event()
+        self._ahead = ClaimsAhead(self.settings.hold_ahead_seconds)
         self._stopping = asyncio.Event()
         self._stopped = asyncio.Event()
         self._stopped.set()
@@ -160,6 +166,7 @@ class JobWorker:
         if grace is not None:
             self.settings = attrs.evolve(self.settings, stop_grace=grace)
         self._stopping.set()
+        self._slot_freed.set()
         await self._stopped.wait()
 
     async def run_until_idle(self) -> None:
@@ -177,8 +184,13 @@ class JobWorker:
                 if time.monotonic() - last_recovery >= self.settings.recovery_interval:
                     last_recovery = time.monotonic()
                     await self._recover()
-                if len(self._attempts) >= self.settings.concurrency:
+                if self._ahead:
+                    await hand_back(self.queue, self._ahead.stale())
+                if self._free_slots() <= 0:
                     await self._wait_for_a_slot()
+                    continue
+                if self._ahead:
+                    self._start(self._ahead.take(self._free_slots()))
                     continue
                 claims = await self._claim()
                 if not claims:
@@ -195,14 +207,31 @@ class JobWorker:
                 )
                 await self._sleep_unless_stopping(self.settings.error_backoff)
                 continue
-            for claim in claims:
-                self._launch(claim)
+            self._start(claims)
+
+    def _start(self, claims: Sequence[Claim]) -> None:
+        """Launch claims into the free slots; hold the rest (claimed ahead) for the next ones."""
+        free = max(0, self._free_slots())
+        for claim in claims[:free]:
+            self._launch(claim)
+        self._ahead.add(claims[free:])
+
+    def _free_slots(self) -> int:
+        """Slots without a running handler, within the bound on jobs held (those still storing count)."""
+        concurrency = self.settings.concurrency
+        return min(concurrency - self._handlers_running, 2 * concurrency - len(self._attempts))
 
     async def _claim(self) -> list[Claim]:
-        """Claims for every free slot, in one store call."""
-        free = self.settings.concurrency - len(self._attempts)
+        """Claims for every free slot and ``prefetch`` more, in one store call (only with a free slot)."""
+        free = self._free_slots()
+        if free <= 0:
+            return []
         return await self.queue.claim_batch(
-            self.worker_id, free, lease=self.settings.lease, types=self.types, predicate=self._filter
+            self.worker_id,
+            free + self.settings.prefetch,
+            lease=self.settings.lease,
+            types=self.types,
+            predicate=self._filter,
         )
 
     async def _recover(self) -> None:
@@ -212,25 +241,51 @@ class JobWorker:
                 await notify(self.listeners, "on_job_failed", job)
 
     def _launch(self, claim: Claim) -> None:
-        attempt = JobAttempt(claim, self.queue, self.settings, self.listeners, self.worker_id, self.metrics)
+        attempt = JobAttempt(
+            claim,
+            self.queue,
+            self.settings,
+            self.listeners,
+            self.worker_id,
+            self.metrics,
+            on_handler_done=self._handler_done,
+        )
         self._attempts[claim.job_id] = attempt
+        self._handlers_running += 1
         attempt.task = asyncio.create_task(self._run(attempt), name=f"job {claim.job_id}")
 
     async def _run(self, attempt: JobAttempt) -> None:
         try:
             await attempt.run(self._handler(attempt.job.type))
         finally:
+            if not attempt.handler_done:
+                self._handler_done()
             del self._attempts[attempt.claim.job_id]
+            self._slot_freed.set()
+
+    def _handler_done(self) -> None:
+        self._handlers_running -= 1
+        self._slot_freed.set()
 
     def _tasks(self) -> set[asyncio.Task[None]]:
         return {attempt.task for attempt in self._attempts.values() if attempt.task is not None}
 
     async def _wait_for_a_slot(self) -> None:
-        stop = asyncio.create_task(self._stopping.wait())
+        """Until a slot frees, the worker stops, or a job claimed ahead goes stale."""
+        self._slot_freed.clear()
+        if self._free_slots() > 0 or self._stopping.is_set():
+            return
+        stale_in = self._ahead.seconds_until_stale()
+        timer = (
+            None
+            if stale_in is None
+            else asyncio.get_running_loop().call_later(stale_in, self._slot_freed.set)
+        )
         try:
-            await asyncio.wait({*self._tasks(), stop}, return_when=asyncio.FIRST_COMPLETED)
+            await self._slot_freed.wait()
         finally:
-            stop.cancel()
+            if timer is not None:
+                timer.cancel()
 
     async def _idle(self, until_idle: bool) -> None:
         """Wait for new work, without missing a job created while we start waiting."""
@@ -239,8 +294,7 @@ class JobWorker:
         claims = await self._claim()
         if claims:
             waiter.cancel()
-            for claim in claims:
-                self._launch(claim)
+            self._start(claims)
             return
         stop = asyncio.create_task(self._stopping.wait())
         running = self._tasks() if until_idle else set()
@@ -255,6 +309,7 @@ class JobWorker:
             await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def _drain(self) -> None:
+        await hand_back(self.queue, self._ahead.all())
         tasks = list(self._tasks())
         if not tasks:
             return

@@ -41,6 +41,11 @@ class WorkerSettings:
     mapping per type over the defaults; 0 = no limit). Past either, its handler
     sees it cancelled; one that has not stopped ``timeout_grace`` seconds later
     has its task cancelled. Either way the attempt counts as failed.
+
+    ``prefetch`` jobs more than the free slots may be claimed at once, for short
+    jobs (fewer claims per job). A job claimed ahead starts when a slot frees, or
+    is handed back to the queue (unattempted) once it has waited a third of its
+    lease or a heartbeat interval, whichever is shorter, and when the worker stops.
     """
 
     concurrency: int = attrs.field(default=1, validator=attrs.validators.ge(1))
@@ -54,6 +59,7 @@ class WorkerSettings:
     job_timeout: PerType = attrs.field(default=DEFAULT_JOB_TIMEOUT, converter=_job_timeouts)
     stall_timeout: PerType = attrs.field(default=DEFAULT_STALL_TIMEOUT, converter=_stall_timeouts)
     timeout_grace: float = attrs.field(default=30.0, validator=attrs.validators.ge(0))
+    prefetch: int = attrs.field(default=0, validator=attrs.validators.ge(0))
 
     @lease.validator
     def _check_lease(self, _attribute: object, value: timedelta) -> None:
@@ -65,6 +71,11 @@ class WorkerSettings:
         if self.heartbeat_interval is not None:
             return self.heartbeat_interval
         return self.lease.total_seconds() / 3
+
+    @property
+    def hold_ahead_seconds(self) -> float:
+        """How long a job claimed ahead may wait for a slot before it is handed back."""
+        return min(self.heartbeat_seconds, self.lease.total_seconds() / 3)
 
     def job_timeout_of(self, job_type: JobType) -> float | None:
         """Seconds an attempt at a ``job_type`` job may run, or ``None`` for no limit."""

@@ -1,13 +1,15 @@
 """Finishing and renewing claims in batches: the writes that arrive together share one round trip.
 
 Every finish in a batch is one row of one ``UPDATE … FROM unnest(…)`` statement,
-every renewal one row of another, both sent in one pipeline. Rows are locked in
+every renewal one row of another, both sent in one pipeline when there are both
+(a pipeline costs more than it saves for one statement). Rows are locked in
 id order, so batches written by several processes at once cannot deadlock. Each
 row is written only under its claim's token, as a single write would be.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -124,7 +126,7 @@ async def _write_once(
     renewals = [write for write in writes if isinstance(write, Renew)]
     written: set[str] = set()
     renewed: dict[str, datetime] = {}
-    async with conn.pipeline():
+    async with conn.pipeline() if finishes and renewals else contextlib.nullcontext():
         finished_cursor = renewed_cursor = None
         if finishes:
             rows = [{**q.row_of(f.job), "id": f.claim.job_id, "token": f.claim.token} for f in finishes]
