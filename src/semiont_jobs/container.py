@@ -230,6 +230,7 @@ class Container(containers.DeclarativeContainer):
     worker_settings: providers.Provider[WorkerSettings] = providers.Factory(
         WorkerSettings,
         concurrency=config.workers.concurrency.as_int(),
+        prefetch=config.workers.prefetch.as_int(),
         stop_grace=config.workers.stop_grace.as_float(),
         job_timeout=config.workers.job_timeout,
         stall_timeout=config.workers.stall_timeout,

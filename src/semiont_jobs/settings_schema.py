@@ -161,6 +161,7 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("content.token", secret=True),
     Setting("workers.public_url", ""),
     Setting("workers.concurrency", _WORKER_DEFAULTS.concurrency, int, check=_count(1)),
+    Setting("workers.prefetch", _WORKER_DEFAULTS.prefetch, int, check=_count(0)),
     Setting("workers.stop_grace", _WORKER_DEFAULTS.stop_grace, float, check=_seconds),
     Setting("workers.generation_timeout", DEFAULT_CREATION_TIMEOUT, float, check=_positive),
     Setting("workers.offset_unit", "code-point", choices=OFFSET_UNITS),

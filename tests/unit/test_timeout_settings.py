@@ -94,3 +94,12 @@ def test_the_health_port_and_interval_are_checked() -> None:
     check_config({"workers": {"health_port": 0}})
     with pytest.raises(ConfigurationError, match=r"workers\.health_interval"):
         check_config({"workers": {"health_interval": 0}})
+
+
+def test_prefetch_comes_from_the_environment_and_is_never_negative() -> None:
+    assert worker_settings({}).prefetch == 0
+    assert worker_settings({"SEMIONT_JOBS_WORKERS_PREFETCH": "8"}).prefetch == 8
+    config = settings.resolve({"job_store.backend": "memory"}, env={"SEMIONT_JOBS_WORKERS_PREFETCH": "-1"})
+    with pytest.raises(ConfigurationError) as error:
+        check_config(config)
+    assert error.value.setting == "workers.prefetch"
