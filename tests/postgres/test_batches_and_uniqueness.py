@@ -130,7 +130,7 @@ async def test_migration_3_upgrades_a_schema_holding_jobs(pg_dsn: str, pg_schema
                     Jsonb(job_to_dict(job)),
                 ),
             )
-    assert await migrate(pg_dsn, schema=pg_schema) == [3]
+    assert await migrate(pg_dsn, schema=pg_schema) == [3, 4]
     store = PostgresJobStore(pg_dsn, schema=pg_schema)
     await store.open()
     try:

@@ -15,7 +15,7 @@ from typing import Any, Final
 from psycopg.rows import TupleRow
 
 from semiont_jobs.adapters.postgres.pool import Connection
-from semiont_jobs.codec import job_from_dict
+from semiont_jobs.adapters.postgres.quarantine import Unreadable, read_job, set_aside
 from semiont_jobs.domain.jobs import PendingJob, RunningJob
 from semiont_jobs.domain.vocabulary import JobType
 from semiont_jobs.ports.job_store import Claim, JobFilter
@@ -39,7 +39,7 @@ UPDATE semiont_jobs AS j SET status = 'running', run_after = NULL, lease_owner =
     lease_token = %(token)s || '.' || j.seq, lease_expires_at = now() + %(lease)s,
     document = {_RUNNING_DOCUMENT}
 FROM picked WHERE j.id = picked.id
-RETURNING j.document, j.lease_expires_at, j.lease_token, j.priority, j.created, j.seq"""
+RETURNING j.document, j.lease_expires_at, j.lease_token, j.priority, j.created, j.seq, j.id"""
 
 
 def claim_first(with_types: bool) -> str:
@@ -63,7 +63,7 @@ WHERE {_DUE}{_OF_TYPES if with_types else ""}
 START_CHOSEN: Final = f"WITH picked AS (SELECT unnest(%(ids)s::text[]) AS id){_START}"
 
 FIND_TOKENS: Final = """
-SELECT document, lease_expires_at, lease_token, priority, created, seq FROM semiont_jobs
+SELECT document, lease_expires_at, lease_token, priority, created, seq, id FROM semiont_jobs
 WHERE status = 'running' AND lease_owner = %(worker)s AND starts_with(lease_token, %(token)s || '.')"""
 
 
@@ -98,6 +98,7 @@ async def _take_accepted(
     """
     after: tuple[int, datetime, int] = (_TOP_PRIORITY, _BEGINNING, -1)
     chosen: list[str] = []
+    unreadable: Unreadable = []
     async with conn.pipeline(), conn.transaction():
         while len(chosen) < params["limit"]:
             page = {
@@ -109,7 +110,7 @@ async def _take_accepted(
             }
             rows = await (await conn.execute(_candidates(with_types), page)).fetchall()
             for job_id, _priority, _created, _seq, document in rows:
-                candidate = job_from_dict(document)
+                candidate = read_job(job_id, document, unreadable)
                 if isinstance(candidate, PendingJob) and accept(candidate):
                     chosen.append(job_id)
                     if len(chosen) == params["limit"]:
@@ -117,17 +118,20 @@ async def _take_accepted(
             if len(rows) < batch:
                 break
             after = (rows[-1][1], rows[-1][2], rows[-1][3])
+        await set_aside(conn, unreadable)
         if not chosen:
             return []
         return await (await conn.execute(START_CHOSEN, {**params, "ids": chosen})).fetchall()
 
 
-def claims_of(rows: Sequence[TupleRow], worker_id: str) -> list[Claim]:
-    """The claims of started rows, in claim order."""
+def claims_of(rows: Sequence[TupleRow], worker_id: str, unreadable: Unreadable) -> list[Claim]:
+    """The claims of started rows, in claim order; rows that cannot be read go to ``unreadable``."""
     ordered = sorted(rows, key=lambda row: (-row[3], row[4], row[5]))
     claims: list[Claim] = []
-    for document, expires_at, token, *_ in ordered:
-        job = job_from_dict(document)
-        assert isinstance(job, RunningJob)
-        claims.append(Claim(job=job, worker_id=worker_id, token=token, expires_at=expires_at))
+    for document, expires_at, token, _priority, _created, _seq, job_id in ordered:
+        job = read_job(job_id, document, unreadable)
+        if isinstance(job, RunningJob):
+            claims.append(Claim(job=job, worker_id=worker_id, token=token, expires_at=expires_at))
+        elif job is not None:
+            unreadable.append((job_id, f"a claimed row reads as a {job.status} job"))
     return claims

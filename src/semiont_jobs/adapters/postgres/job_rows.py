@@ -9,7 +9,8 @@ import psycopg
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
 
-from semiont_jobs.codec import job_from_dict, job_to_dict
+from semiont_jobs.adapters.postgres.quarantine import Unreadable, read_job, set_aside
+from semiont_jobs.codec import job_to_dict
 from semiont_jobs.domain.jobs import Job, PendingJob, RunningJob, finished_at
 from semiont_jobs.ports.errors import LeaseLostError
 
@@ -78,7 +79,7 @@ _OF_TYPES: Final = " AND type = ANY(%(types)s)"
 
 def expired(with_types: bool) -> str:
     return f"""
-SELECT document, now() FROM semiont_jobs
+SELECT document, now(), id FROM semiont_jobs
 WHERE status = 'running' AND lease_expires_at <= now(){_OF_TYPES if with_types else ""}
 ORDER BY lease_expires_at FOR UPDATE SKIP LOCKED"""
 
@@ -99,7 +100,7 @@ NOTIFY: Final = "SELECT pg_notify(%(channel)s, '')"
 def list_query(filters: list[str]) -> str:
     where = f"WHERE {' AND '.join(filters)}" if filters else ""
     return f"""
-SELECT document FROM semiont_jobs {where}
+SELECT document, id FROM semiont_jobs {where}
 ORDER BY created DESC, seq DESC LIMIT %(limit)s OFFSET %(offset)s"""
 
 
@@ -148,10 +149,14 @@ async def recover_expired(conn: Connection, types: Sequence[str] | None, channel
     async with conn.transaction():
         rows = await (await conn.execute(expired(types is not None), {"types": types})).fetchall()
         recovered: list[Job] = []
-        for document, now in rows:
-            running = job_from_dict(document)
-            assert isinstance(running, RunningJob)
-            recovered.append(running.abandon(now))
+        unreadable: Unreadable = []
+        for document, now, job_id in rows:
+            running = read_job(job_id, document, unreadable)
+            if isinstance(running, RunningJob):
+                recovered.append(running.abandon(now))
+            elif running is not None:
+                unreadable.append((job_id, f"a running row reads as a {running.status} job"))
+        await set_aside(conn, unreadable)
         if recovered:
             async with conn.cursor() as cursor:
                 await cursor.executemany(RECOVER, [row_of(job) for job in recovered])

@@ -18,6 +18,7 @@ from semiont_jobs.adapters.postgres.lease_writes import Finish, LeaseWrite, Rene
 from semiont_jobs.adapters.postgres.listener import Listener
 from semiont_jobs.adapters.postgres.migrate import migrate
 from semiont_jobs.adapters.postgres.pool import Connection, Operation, Pool, T, behind_message
+from semiont_jobs.adapters.postgres.quarantine import COUNT, Unreadable, readable_jobs, set_aside
 from semiont_jobs.adapters.postgres.write_batches import WriteBatches
 from semiont_jobs.codec import job_from_dict
 from semiont_jobs.domain.ids import JobId, validate_job_id
@@ -201,7 +202,10 @@ class PostgresJobStore:
 
         async def take(conn: Connection, retrying: bool) -> list[Claim]:
             rows = await job_claims.take(conn, params, accept, self._claim_batch, retrying)
-            return job_claims.claims_of(rows, worker_id)
+            unreadable: Unreadable = []
+            claims = job_claims.claims_of(rows, worker_id, unreadable)
+            await set_aside(conn, unreadable)
+            return claims
 
         return await self._attempt(take)
 
@@ -249,13 +253,13 @@ class PostgresJobStore:
 
         async def read(conn: Connection, _retrying: bool) -> list[Job]:
             rows = await (await conn.execute(q.list_query(used), params)).fetchall()
-            return [job_from_dict(row[0]) for row in rows]
+            return readable_jobs(rows)
 
         return await self._attempt(read)
 
     async def stats(self) -> QueueStats:
         async def read(conn: Connection, _retrying: bool) -> QueueStats:
-            rows = await (await conn.execute(q.STATS)).fetchall()
+            rows = await (await conn.execute(q.STATS + " UNION ALL " + COUNT)).fetchall()
             return QueueStats(**{status: count for status, count in rows})
 
         return await self._attempt(read)
