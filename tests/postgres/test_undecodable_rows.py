@@ -24,12 +24,18 @@ def execute(dsn: str, schema: str, statement: str, *args: Any) -> list[tuple[Any
         return cursor.fetchall() if cursor.description else []
 
 
+async def jobs_with_one_unreadable(
+    store: PostgresJobStore, dsn: str, schema: str, count: int, unreadable: str
+) -> None:
+    for i in range(count):
+        await store.create(pending(f"job-{i}", offset_seconds=i))
+    execute(dsn, schema, BREAK_TYPE, unreadable)
+
+
 async def test_an_unreadable_oldest_job_is_set_aside_and_the_next_ones_are_claimed(
     postgres_job_store: PostgresJobStore, pg_dsn: str, migrated_schema: str
 ) -> None:
-    for i in range(4):
-        await postgres_job_store.create(pending(f"job-{i}", offset_seconds=i))
-    execute(pg_dsn, migrated_schema, BREAK_TYPE, "job-0")
+    await jobs_with_one_unreadable(postgres_job_store, pg_dsn, migrated_schema, 4, "job-0")
     first = await postgres_job_store.claim_many("w", LEASE, 2)
     rest = await postgres_job_store.claim_many("w", LEASE, 5)
     assert [claim.job_id for claim in first + rest] == ["job-1", "job-2", "job-3"]
@@ -45,9 +51,7 @@ async def test_an_unreadable_oldest_job_is_set_aside_and_the_next_ones_are_claim
 async def test_a_worker_with_a_predicate_passes_an_unreadable_job_by(
     postgres_job_store: PostgresJobStore, pg_dsn: str, migrated_schema: str
 ) -> None:
-    for i in range(3):
-        await postgres_job_store.create(pending(f"job-{i}", offset_seconds=i))
-    execute(pg_dsn, migrated_schema, BREAK_TYPE, "job-1")
+    await jobs_with_one_unreadable(postgres_job_store, pg_dsn, migrated_schema, 3, "job-1")
     claims = await postgres_job_store.claim_many("w", LEASE, 3, accept=lambda job: True)
     assert [claim.job_id for claim in claims] == ["job-0", "job-2"]
     assert (await postgres_job_store.stats()).quarantined == 1
@@ -56,9 +60,7 @@ async def test_a_worker_with_a_predicate_passes_an_unreadable_job_by(
 async def test_a_listing_leaves_an_unreadable_job_out(
     postgres_job_store: PostgresJobStore, pg_dsn: str, migrated_schema: str
 ) -> None:
-    for i in range(3):
-        await postgres_job_store.create(pending(f"job-{i}", offset_seconds=i))
-    execute(pg_dsn, migrated_schema, BREAK_TYPE, "job-1")
+    await jobs_with_one_unreadable(postgres_job_store, pg_dsn, migrated_schema, 3, "job-1")
     listed = await postgres_job_store.list(JobQuery())
     assert sorted(job.id for job in listed) == ["job-0", "job-2"]
 
