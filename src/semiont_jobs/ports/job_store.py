@@ -35,6 +35,12 @@ class Claim:
 JobFilter = Callable[[PendingJob[Any]], bool]
 
 
+def check_claim_limit(limit: int) -> None:
+    """Raise the ``ValueError`` that :meth:`JobStore.claim_many` promises for a limit below 1."""
+    if limit < 1:
+        raise ValueError(f"claim_many needs a limit of at least 1, got {limit!r}")
+
+
 class JobStore(Protocol):
     """Durable home of jobs.
 

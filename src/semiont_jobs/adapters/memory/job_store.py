@@ -16,7 +16,7 @@ from semiont_jobs.domain.queries import JobQuery, QueueStats
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
 from semiont_jobs.ports.clock import Clock, utc_now
 from semiont_jobs.ports.errors import JobAlreadyExistsError, JobStateConflictError, LeaseLostError
-from semiont_jobs.ports.job_store import Claim, JobFilter
+from semiont_jobs.ports.job_store import Claim, JobFilter, check_claim_limit
 
 _QueueKey = tuple[int, datetime, int, JobId]
 
@@ -124,8 +124,7 @@ class InMemoryJobStore:
         types: Collection[JobType] | None = None,
         accept: JobFilter | None = None,
     ) -> list[Claim]:
-        if limit < 1:
-            raise ValueError(f"claim_many needs a limit of at least 1, got {limit!r}")
+        check_claim_limit(limit)
         now = self._clock()
         queues = [self._pending.get(t, []) for t in (self._pending if types is None else types)]
         chosen: list[PendingJob[Any]] = []

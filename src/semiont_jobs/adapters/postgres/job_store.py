@@ -30,7 +30,7 @@ from semiont_jobs.ports.errors import (
     JobStoreError,
     StoreUnavailableError,
 )
-from semiont_jobs.ports.job_store import Claim, JobFilter
+from semiont_jobs.ports.job_store import Claim, JobFilter, check_claim_limit
 
 
 class PostgresJobStore:
@@ -193,8 +193,7 @@ class PostgresJobStore:
         accept: JobFilter | None = None,
     ) -> list[Claim]:
         """Claim up to ``limit`` due jobs, in claim order: one statement (one transaction with ``accept``)."""
-        if limit < 1:
-            raise ValueError(f"claim_many needs a limit of at least 1, got {limit!r}")
+        check_claim_limit(limit)
         type_list = None if types is None else list(types)
         if type_list == []:
             return []

@@ -26,7 +26,7 @@ from semiont_jobs.domain.queries import JobQuery, QueueStats
 from semiont_jobs.domain.vocabulary import JobStatus, JobType
 from semiont_jobs.ports.clock import Clock, utc_now
 from semiont_jobs.ports.errors import JobStateConflictError, StoreUnavailableError
-from semiont_jobs.ports.job_store import Claim, JobFilter
+from semiont_jobs.ports.job_store import Claim, JobFilter, check_claim_limit
 
 T = TypeVar("T")
 
@@ -193,8 +193,7 @@ class FilesystemJobStore:
         accept: JobFilter | None = None,
     ) -> list[Claim]:
         """Claim up to ``limit`` due jobs at once (committed together), in claim order."""
-        if limit < 1:
-            raise ValueError(f"claim_many needs a limit of at least 1, got {limit!r}")
+        check_claim_limit(limit)
         await self._ready()
         await self._pending.refresh(self._io)
         claims: list[Claim] = []
