@@ -21,7 +21,8 @@ def is_temp_name(name: str) -> bool:
 
 @attrs.define
 class StagedFile:
-    """New content written in full to a temporary file beside ``path``, still open, not yet in place."""
+    """New content for ``path`` written in full to the file ``temp`` (beside it, or a spare elsewhere on
+    the same filesystem), still open, not yet in place."""
 
     path: str
     temp: str

@@ -183,7 +183,8 @@ class SpareFiles:
             self._give_back(spare, since)
             return None
         try:
-            return _write(StagedFile(path, spare, fd, os.fstat(fd).st_ino), data, os.fstat(fd).st_size)
+            info = os.fstat(fd)
+            return _write(StagedFile(path, spare, fd, info.st_ino), data, info.st_size)
         except OSError:
             self._give_back(spare, since)
             raise
