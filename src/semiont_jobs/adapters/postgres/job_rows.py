@@ -89,7 +89,9 @@ UPDATE semiont_jobs SET status = %(status)s, run_after = %(run_after)s, finished
     document = %(document)s, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
 WHERE id = %(id)s"""
 
-STATS: Final = "SELECT status, count(*) FROM semiont_jobs GROUP BY status"
+STATS: Final = """
+SELECT status, count(*) FROM semiont_jobs GROUP BY status
+UNION ALL SELECT 'quarantined', count(*) FROM semiont_jobs_quarantine"""
 
 DELETE_FINISHED: Final = """
 DELETE FROM semiont_jobs WHERE status = ANY(%(statuses)s) AND finished_at < %(cutoff)s"""

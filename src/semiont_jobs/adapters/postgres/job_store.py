@@ -18,7 +18,7 @@ from semiont_jobs.adapters.postgres.lease_writes import Finish, LeaseWrite, Rene
 from semiont_jobs.adapters.postgres.listener import Listener
 from semiont_jobs.adapters.postgres.migrate import migrate
 from semiont_jobs.adapters.postgres.pool import Connection, Operation, Pool, T, behind_message
-from semiont_jobs.adapters.postgres.quarantine import COUNT, Unreadable, readable_jobs, set_aside
+from semiont_jobs.adapters.postgres.quarantine import Unreadable, readable_jobs, set_aside
 from semiont_jobs.adapters.postgres.write_batches import WriteBatches
 from semiont_jobs.codec import job_from_dict
 from semiont_jobs.domain.ids import JobId, validate_job_id
@@ -258,7 +258,7 @@ class PostgresJobStore:
 
     async def stats(self) -> QueueStats:
         async def read(conn: Connection, _retrying: bool) -> QueueStats:
-            rows = await (await conn.execute(q.STATS + " UNION ALL " + COUNT)).fetchall()
+            rows = await (await conn.execute(q.STATS)).fetchall()
             return QueueStats(**{status: count for status, count in rows})
 
         return await self._attempt(read)

@@ -25,8 +25,6 @@ SELECT id, status, document, %(reason)s FROM moved
 ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, document = EXCLUDED.document,
     reason = EXCLUDED.reason, quarantined_at = now()"""
 
-COUNT: Final = "SELECT 'quarantined', count(*) FROM semiont_jobs_quarantine"
-
 Unreadable = list[tuple[str, str]]
 """Rows met that cannot be read: their job id and why."""
 
